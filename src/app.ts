@@ -1,0 +1,87 @@
+/**
+ * createApp(deps): the Koa application with its middleware in order. It never listens (the
+ * server module does), so tests drive it with supertest on a throwaway data directory.
+ *
+ * Order: request id → error renderer → security headers → query limit → JSON writer → static
+ * files → body parser → identify caller → routes.
+ */
+import path from 'node:path';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import nunjucks from 'nunjucks';
+import type { Config } from './config/schema.js';
+import type { JobService } from './domain/jobs-service.js';
+import type { OutputStore } from './output/output-store.js';
+import { errorRenderer, type ErrorLogger } from './http/middleware/error-renderer.js';
+import { requestId } from './http/middleware/request-id.js';
+import { securityHeaders } from './http/middleware/security-headers.js';
+import { queryLimit } from './http/middleware/limits.js';
+import { jsonBody } from './http/middleware/json-body.js';
+import { identify, type Authenticator } from './http/middleware/auth.js';
+import { staticFiles } from './http/static-files.js';
+import { v1Routes } from './http/api/v1/index.js';
+import { pagesRoutes } from './http/pages/pages-routes.js';
+import type { AppState } from './http/state.js';
+import { ApiCatalog } from './http/route.js';
+import { projectRoot, version } from './version.js';
+
+export interface AppDeps {
+  config: Config;
+  jobs: JobService;
+  output: OutputStore;
+  authenticator: Authenticator;
+  logger: ErrorLogger;
+  requestStop: (reason: string) => void;
+  now?: () => number;
+}
+
+export interface JobgateApp {
+  app: Koa<AppState>;
+  /** Every declared route, for the OpenAPI document. */
+  catalog: ApiCatalog;
+}
+
+export function createApp(deps: AppDeps): JobgateApp {
+  const app = new Koa<AppState>();
+  const catalog = new ApiCatalog();
+  app.proxy = false;
+  app.silent = true;
+  const now = (): number => (deps.now ?? Date.now)() / 1000;
+  const views = nunjucks.configure(path.join(projectRoot, 'views'), { autoescape: true, throwOnUndefined: false, noCache: false });
+
+  app.use(requestId());
+  app.use(
+    errorRenderer({
+      logger: deps.logger,
+      renderPage: (ctx, error) =>
+        views.render('errors/error.njk', { title: `Error ${error.status}`, status: error.status, message: error.expose ? error.message : 'Internal Server Error', requestId: ctx.state.requestId }),
+    }),
+  );
+  app.use(securityHeaders());
+  app.use(queryLimit(32 * 1024));
+  app.use(jsonBody());
+  app.use(staticFiles('/static', path.join(projectRoot, 'static')));
+  app.use(
+    koaBody({
+      json: true,
+      urlencoded: true,
+      text: false,
+      multipart: false,
+      jsonLimit: deps.config.maxBodyBytes,
+      formLimit: deps.config.maxBodyBytes,
+      jsonStrict: false,
+      includeUnparsed: true,
+      onError: (error) => {
+        throw error;
+      },
+    }),
+  );
+  app.use(identify(deps.authenticator));
+
+  const apiDeps = { config: deps.config, jobs: deps.jobs, output: deps.output, requestStop: deps.requestStop, now };
+  for (const router of [...v1Routes(apiDeps, catalog), pagesRoutes({ views, executor: deps.jobs.executorName, version })]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return { app, catalog };
+}

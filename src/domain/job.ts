@@ -1,0 +1,107 @@
+/**
+ * The job model in Flux's vocabulary, whatever backend runs it: states, results, the
+ * normalised submit request (JobSpec) and the stored record (JobRecord).
+ */
+import type { JobId } from '../lib/jobid.js';
+
+export const JOB_STATES = ['NEW', 'DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP', 'INACTIVE'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const ACTIVE_STATES: readonly JobState[] = ['NEW', 'DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP'];
+export const PENDING_STATES: readonly JobState[] = ['NEW', 'DEPEND', 'PRIORITY', 'SCHED'];
+
+export const JOB_RESULTS = ['COMPLETED', 'FAILED', 'CANCELED', 'TIMEOUT'] as const;
+export type JobResult = (typeof JOB_RESULTS)[number];
+
+/** Urgency as Flux has it: 0 holds a job, 16 is the default, 31 expedites it. */
+export const URGENCY = { hold: 0, default: 16, expedite: 31 } as const;
+
+/** A submit request after validation: every field present, in backend-neutral terms. */
+export interface JobSpec {
+  /** argv: the command split into words; never run through a shell. */
+  command: string[];
+  /** Job name (defaults to the base name of argv[0], as Flux does). */
+  name: string;
+  numTasks: number;
+  coresPerTask: number;
+  gpusPerTask: number;
+  /** null: the backend decides (one node here). */
+  numNodes: number | null;
+  exclusive: boolean;
+  /** Absolute working directory, or null for the backend's default. */
+  workdir: string | null;
+  /** Seconds; 0 means no limit. */
+  runtime: number;
+  /** The job's own environment variables, added to a clean base environment. */
+  envars: Record<string, string>;
+  /** Shell options (`option_flags`), e.g. {pty: "1", "cpu-affinity": "off"}. */
+  optionFlags: Record<string, string>;
+  /** Run under a terminal (option flag `pty`). */
+  tty: boolean;
+  urgency: number;
+  queue: string | null;
+}
+
+export interface JobException {
+  occurred: boolean;
+  type: string | null;
+  severity: number | null;
+  note: string | null;
+}
+
+export interface JobRecord {
+  id: JobId;
+  owner: string;
+  userid: number;
+  name: string;
+  command: string[];
+  spec: JobSpec;
+  executor: string;
+  backendRef: string | null;
+  state: JobState;
+  result: JobResult | null;
+  success: boolean | null;
+  returncode: number | null;
+  waitstatus: number | null;
+  exception: JobException;
+  urgency: number;
+  priority: number | null;
+  ntasks: number;
+  ncores: number;
+  nnodes: number | null;
+  ngpus: number;
+  duration: number;
+  cwd: string | null;
+  queue: string | null;
+  ranks: string | null;
+  nodelist: string | null;
+  expiration: number | null;
+  t_submit: number;
+  t_depend: number | null;
+  t_priority: number | null;
+  t_sched: number | null;
+  t_run: number | null;
+  t_cleanup: number | null;
+  t_inactive: number | null;
+}
+
+/** Who is asking: superusers see every job, users only their own. */
+export interface Actor {
+  name: string;
+  superuser: boolean;
+}
+
+export function isActive(state: JobState): boolean {
+  return state !== 'INACTIVE';
+}
+
+export function canSee(actor: Actor, job: { owner: string }): boolean {
+  return actor.superuser || actor.name === job.owner;
+}
+
+/** Seconds the job has run (or ran): Flux's `runtime`. */
+export function runtimeOf(job: Pick<JobRecord, 't_run' | 't_cleanup'>, nowSeconds: number): number {
+  if (job.t_run === null) {
+    return 0;
+  }
+  return Math.max(0, (job.t_cleanup ?? nowSeconds) - job.t_run);
+}

@@ -1,0 +1,407 @@
+/**
+ * Jobs: submit, cancel, urgency, look-ups and queries, and the bookkeeping of everything the
+ * executor reports. The store is the source of truth; every state change is committed (and
+ * on disk) before anyone hears of it. No Koa here: the HTTP layer calls these methods.
+ */
+import { EventEmitter } from 'node:events';
+import { AppError, conflict, notFound, unavailable, validationError } from '../errors.js';
+import { FluidGenerator, toF58, type JobId } from '../lib/jobid.js';
+import type { JobQuery, JobsRepository, JobFilter } from '../db/jobs-repository.js';
+import { searchTextOf } from '../db/jobs-repository.js';
+import type { OutputStore } from '../output/output-store.js';
+import type { LiveOutput } from '../output/live-output.js';
+import { ExecutorError, type Executor, type ExecutorEvent, type ExecutorSink, type NodeInfo, type StopMode } from '../executors/types.js';
+import { applyEvent } from './job-events.js';
+import { buildSpec, MISSING_COMMAND, type SpecContext, type SubmitInput } from './submit-spec.js';
+import { jobEnvironment } from './job-environment.js';
+import { canSee, URGENCY, type Actor, type JobRecord } from './job.js';
+
+export interface JobChange {
+  /** Position in the global event log (resumable streams use it). */
+  seq: number;
+  job: JobRecord;
+  event: { name: string; t: number; context: Record<string, unknown> | null };
+}
+
+export interface Logger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface JobServiceDeps {
+  repo: JobsRepository;
+  executor: Executor;
+  output: OutputStore;
+  spec: SpecContext;
+  baseEnv: Readonly<Record<string, string>>;
+  userid: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+type Events = { change: [JobChange]; stopping: [] };
+
+export class JobService extends EventEmitter<Events> {
+  private readonly ids: FluidGenerator;
+  private stopping = false;
+  private readonly repo: JobsRepository;
+  private readonly executor: Executor;
+  private readonly output: OutputStore;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    super();
+    this.setMaxListeners(0);
+    this.repo = deps.repo;
+    this.executor = deps.executor;
+    this.output = deps.output;
+    let epoch = Number(this.repo.getMeta('id_epoch_ms'));
+    if (!Number.isFinite(epoch) || epoch <= 0) {
+      epoch = this.nowMs();
+      this.repo.setMeta('id_epoch_ms', String(epoch));
+    }
+    this.ids = new FluidGenerator(epoch, () => this.nowMs());
+    const highest = this.repo.maxId();
+    if (highest !== null) {
+      this.ids.observe(highest);
+    }
+  }
+
+  private nowMs(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private now(): number {
+    return this.nowMs() / 1000;
+  }
+
+  get executorName(): string {
+    return this.executor.name;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /** Connects the executor and reconciles the jobs that were active when jobgate last stopped. */
+  async start(): Promise<void> {
+    const active = this.repo.active(this.executor.name).map((job) => ({
+      id: job.id,
+      owner: job.owner,
+      spec: job.spec,
+      state: job.state,
+      backendRef: job.backendRef,
+      tRun: job.t_run,
+      env: jobEnvironment(this.deps.baseEnv, job.spec.envars),
+      output: this.output.reopen(job.id),
+    }));
+    if (active.length > 0) {
+      this.deps.logger.info({ jobs: active.length }, 'reconciling jobs that were active at the last stop');
+    }
+    await this.executor.start(this.sink(), active);
+  }
+
+  private sink(): ExecutorSink {
+    return {
+      event: (event) => this.record(event),
+      backendRef: (id, ref) => this.repo.update(id, { backendRef: ref }),
+      output: (id): LiveOutput => this.output.get(id) ?? this.output.reopen(id),
+      log: (level, message, fields = {}) => this.deps.logger[level](fields, message),
+    };
+  }
+
+  /** Persists one executor event and the job's new projection, then tells listeners. */
+  private record(event: ExecutorEvent): void {
+    let job = this.repo.get(event.id);
+    if (job === undefined) {
+      if (event.name !== 'submit') {
+        this.deps.logger.warn({ job: event.id.toString(), event: event.name }, 'event for an unknown job ignored');
+        return;
+      }
+      job = this.externalRecord(event.id, event.t, event.external);
+    }
+    const { id: _id, t, name, ...rest } = event;
+    const context = name === 'submit' ? null : (Object.keys(rest).length > 0 ? (rest as Record<string, unknown>) : null);
+    const patch = applyEvent(job, event);
+    if (name === 'clean') {
+      // All output is indexed before the job is seen as inactive, so a follower that sees the
+      // end has seen everything.
+      this.output.close(job.id);
+    }
+    const current = job;
+    const seq = this.repo.transaction(() => {
+      if (name === 'submit' && !this.repo.exists(current.id)) {
+        this.repo.insert(current, searchTextOf(current, toF58(current.id)));
+      }
+      const position = this.repo.appendEvent(current.id, t, name, context);
+      this.repo.update(current.id, patch);
+      return position;
+    });
+    this.emit('change', { seq, job: { ...current, ...patch }, event: { name, t, context } });
+  }
+
+  private externalRecord(id: JobId, t: number, external: Extract<ExecutorEvent, { name: 'submit' }>['external']): JobRecord {
+    return {
+      id,
+      owner: external.owner,
+      userid: external.userid,
+      name: external.name,
+      command: external.command,
+      spec: {
+        command: external.command,
+        name: external.name,
+        numTasks: external.ntasks,
+        coresPerTask: Math.max(1, Math.floor(external.ncores / Math.max(1, external.ntasks))),
+        gpusPerTask: 0,
+        numNodes: null,
+        exclusive: false,
+        workdir: external.cwd,
+        runtime: external.duration,
+        envars: {},
+        optionFlags: {},
+        tty: false,
+        urgency: external.urgency,
+        queue: null,
+      },
+      executor: this.executor.name,
+      backendRef: null,
+      state: 'DEPEND',
+      result: null,
+      success: null,
+      returncode: null,
+      waitstatus: null,
+      exception: { occurred: false, type: null, severity: null, note: null },
+      urgency: external.urgency,
+      priority: null,
+      ntasks: external.ntasks,
+      ncores: external.ncores,
+      nnodes: null,
+      ngpus: 0,
+      duration: external.duration,
+      cwd: external.cwd,
+      queue: null,
+      ranks: null,
+      nodelist: null,
+      expiration: null,
+      t_submit: external.t_submit || t,
+      t_depend: external.t_submit || t,
+      t_priority: null,
+      t_sched: null,
+      t_run: null,
+      t_cleanup: null,
+      t_inactive: null,
+    };
+  }
+
+  async submit(input: SubmitInput, actor: Actor, owner = actor.name): Promise<JobRecord> {
+    if (this.stopping) {
+      throw unavailable('jobgate is stopping and accepts no new jobs');
+    }
+    const built = buildSpec(input, this.deps.spec);
+    if ('errors' in built) {
+      const error = validationError(built.errors, 'Invalid submit request');
+      error.withBody(built.missingCommand ? { Message: MISSING_COMMAND } : { Message: 'Invalid submit request', Errors: built.errors.map((e) => e.message), errors: built.errors });
+      throw error;
+    }
+    const spec = built.spec;
+    const problems = this.executor.check(spec);
+    if (problems.length > 0) {
+      throw validationError(problems, 'Invalid submit request').withBody({
+        Message: 'Invalid submit request',
+        Errors: problems.map((problem) => problem.message),
+        errors: problems,
+      });
+    }
+    const env = jobEnvironment(this.deps.baseEnv, spec.envars);
+    const t = this.now();
+    const record = (id: JobId): JobRecord => ({
+      id,
+      owner,
+      userid: this.deps.userid,
+      name: spec.name,
+      command: spec.command,
+      spec,
+      executor: this.executor.name,
+      backendRef: null,
+      state: 'DEPEND',
+      result: null,
+      success: null,
+      returncode: null,
+      waitstatus: null,
+      exception: { occurred: false, type: null, severity: null, note: null },
+      urgency: spec.urgency,
+      priority: null,
+      ntasks: spec.numTasks,
+      ncores: spec.numTasks * spec.coresPerTask,
+      nnodes: spec.numNodes,
+      ngpus: spec.numTasks * spec.gpusPerTask,
+      duration: spec.runtime,
+      cwd: spec.workdir,
+      queue: spec.queue,
+      ranks: null,
+      nodelist: null,
+      expiration: null,
+      t_submit: t,
+      t_depend: t,
+      t_priority: null,
+      t_sched: null,
+      t_run: null,
+      t_cleanup: null,
+      t_inactive: null,
+    });
+    const insert = (job: JobRecord): void => {
+      const seq = this.repo.transaction(() => {
+        this.repo.insert(job, searchTextOf(job, toF58(job.id)));
+        return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency });
+      });
+      this.emit('change', { seq, job, event: { name: 'submit', t, context: { owner, urgency: spec.urgency } } });
+    };
+
+    if (this.executor.assignsIds) {
+      const outcome = await this.callExecutor(() => this.executor.submit({ id: null, owner, spec, env }));
+      if (outcome.id === undefined) {
+        throw new AppError(502, 'BACKEND_ERROR', 'the backend accepted the job but returned no id');
+      }
+      const job = { ...record(outcome.id), backendRef: outcome.backendRef ?? null };
+      if (this.repo.exists(job.id)) {
+        // The backend's own event stream got there first: keep its progress, add what we know.
+        this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime });
+      } else {
+        insert(job);
+      }
+      this.output.reopen(job.id);
+      return this.repo.get(job.id) ?? job;
+    }
+
+    const id = this.ids.next();
+    const job = record(id);
+    insert(job);
+    this.output.reopen(id);
+    try {
+      const outcome = await this.callExecutor(() => this.executor.submit({ id, owner, spec, env }));
+      if (outcome.backendRef !== undefined) {
+        this.repo.update(id, { backendRef: outcome.backendRef });
+      }
+    } catch (error: unknown) {
+      // Refused by the backend: the job never existed, so nothing is left behind.
+      this.output.close(id);
+      this.repo.transaction(() => this.repo.deleteJob(id));
+      throw error;
+    }
+    return this.repo.get(id) ?? job;
+  }
+
+  private async callExecutor<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error: unknown) {
+      if (error instanceof ExecutorError) {
+        switch (error.kind) {
+          case 'invalid':
+            throw validationError([{ field: 'request', message: error.message }], error.message).withBody({ Message: 'Invalid submit request', Errors: [error.message] });
+          case 'unavailable':
+            throw unavailable(error.message);
+          case 'inactive':
+          case 'conflict':
+            throw conflict(error.message);
+          case 'unknown':
+            throw notFound(error.message);
+          case 'unsupported':
+            throw new AppError(409, 'RESOURCE_CONFLICT', error.message);
+        }
+      }
+      throw error;
+    }
+  }
+
+  /** A job the actor may see, or undefined (never tells whether someone else's job exists). */
+  find(id: JobId, actor: Actor): JobRecord | undefined {
+    const job = this.repo.get(id);
+    return job !== undefined && canSee(actor, job) ? job : undefined;
+  }
+
+  get(id: JobId, actor: Actor): JobRecord {
+    const job = this.find(id, actor);
+    if (job === undefined) {
+      throw notFound(`There is no job ${id.toString()}`);
+    }
+    return job;
+  }
+
+  async cancel(id: JobId, actor: Actor, reason = ''): Promise<JobRecord> {
+    const job = this.get(id, actor);
+    if (job.state === 'INACTIVE') {
+      throw conflict('job is inactive');
+    }
+    await this.callExecutor(() => this.executor.cancel(id, reason));
+    return this.repo.get(id) ?? job;
+  }
+
+  async setUrgency(id: JobId, actor: Actor, urgency: number): Promise<JobRecord> {
+    const job = this.get(id, actor);
+    if (urgency < URGENCY.hold || urgency > URGENCY.expedite) {
+      throw validationError([{ field: 'urgency', message: `must be between ${URGENCY.hold} and ${URGENCY.expedite}` }]);
+    }
+    if (job.state === 'INACTIVE') {
+      throw conflict('job is inactive');
+    }
+    if (job.state === 'RUN' || job.state === 'CLEANUP') {
+      throw conflict('urgency cannot be changed once resources are allocated');
+    }
+    await this.callExecutor(() => this.executor.setUrgency(id, urgency));
+    return this.repo.get(id) ?? job;
+  }
+
+  /** Narrows a filter to what the actor may see. */
+  scope(filter: JobFilter, actor: Actor): JobFilter {
+    return actor.superuser ? filter : { ...filter, visibleTo: actor.name };
+  }
+
+  query(query: JobQuery, actor: Actor): JobRecord[] {
+    return this.repo.query(this.scope(query, actor) as JobQuery, this.now());
+  }
+
+  count(filter: JobFilter, actor: Actor): number {
+    return this.repo.count(this.scope(filter, actor));
+  }
+
+  iterate(query: Omit<JobQuery, 'offset' | 'limit'>, actor: Actor): Generator<JobRecord> {
+    return this.repo.iterate(this.scope(query, actor) as Omit<JobQuery, 'offset' | 'limit'>, this.now());
+  }
+
+  events(id: JobId, actor: Actor): ReturnType<JobsRepository['events']> {
+    this.get(id, actor);
+    return this.repo.events(id);
+  }
+
+  async nodes(): Promise<NodeInfo[]> {
+    return this.callExecutor(() => this.executor.nodes());
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      return !this.stopping && (await this.executor.ready());
+    } catch {
+      return false;
+    }
+  }
+
+  async backendVersion(): Promise<string> {
+    return this.executor.version();
+  }
+
+  /** Refuses new work, then stops the executor (canceling jobs, or leaving them to run on). */
+  async stop(mode: StopMode): Promise<void> {
+    if (this.stopping) {
+      return;
+    }
+    this.stopping = true;
+    try {
+      await this.executor.stop(mode);
+    } finally {
+      // Followers have seen the last state changes; now they get their final event.
+      this.emit('stopping');
+    }
+  }
+}

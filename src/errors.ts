@@ -1,0 +1,71 @@
+/**
+ * Errors with an HTTP meaning, thrown by the domain and rendered in one place (the error
+ * middleware). `code` is stable for clients; `expose` says whether the message may be shown
+ * (never for 5xx, whose text could leak internals).
+ */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'RESOURCE_NOT_FOUND'
+  | 'RESOURCE_CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMIT_EXCEEDED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'BACKEND_ERROR'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export class AppError extends Error {
+  readonly expose: boolean;
+  /** Extra headers to send with the error (Retry-After, WWW-Authenticate...). */
+  headers: Record<string, string> = {};
+  /** A compatible response body (flux-restful-api shapes) to send instead of the generic one. */
+  body: unknown = undefined;
+
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.expose = status < 500;
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    Object.assign(this.headers, headers);
+    return this;
+  }
+
+  withBody(body: unknown): this {
+    this.body = body;
+    return this;
+  }
+}
+
+export function validationError(details: FieldError[], message?: string): AppError {
+  const summary = message ?? details.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
+  return new AppError(400, 'VALIDATION_ERROR', summary, details);
+}
+
+export function notFound(message: string): AppError {
+  return new AppError(404, 'RESOURCE_NOT_FOUND', message);
+}
+
+export function conflict(message: string): AppError {
+  return new AppError(409, 'RESOURCE_CONFLICT', message);
+}
+
+export function unavailable(message: string, retryAfterSeconds = 5): AppError {
+  return new AppError(503, 'SERVICE_UNAVAILABLE', message).withHeaders({ 'Retry-After': String(retryAfterSeconds) });
+}
+
+export function backendError(message: string): AppError {
+  return new AppError(502, 'BACKEND_ERROR', message);
+}

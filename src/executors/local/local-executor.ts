@@ -1,0 +1,595 @@
+/**
+ * The embedded default backend: runs jobs as processes on this machine.
+ *
+ * Jobs queue in SCHED until the cores (and GPUs) they ask for are free, then start in order
+ * (urgency first, then submit time; held jobs wait). Each task is a detached process group
+ * writing straight to the job's output files, under a wrapper that records its exit status
+ * on disk. Canceling or reaching the runtime limit sends SIGTERM to every task's group, then
+ * SIGKILL after a grace period. A restarted jobgate re-attaches to tasks that still run and
+ * collects the status of those that ended meanwhile.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { JobId } from '../../lib/jobid.js';
+import { toF58 } from '../../lib/jobid.js';
+import type { JobSpec } from '../../domain/job.js';
+import {
+  ExecutorError,
+  type ActiveJob,
+  type Executor,
+  type ExecutorSink,
+  type FieldProblem,
+  type JobLaunch,
+  type NodeInfo,
+  type StopMode,
+  type SubmitOutcome,
+} from '../types.js';
+import { bootId, isProcessAlive, processStartTicks, signalGroup, spawnDetached, spawnTerminal, type ExitInfo } from '../process.js';
+import { ResourcePool, formatIdset } from './resources.js';
+import { resolveExecutable } from './resolve.js';
+import { decodeLocalRef, encodeLocalRef, type LocalRef, type TaskRef } from './task-ref.js';
+import { WRAPPER_SHELL, wrapperArgs } from './task-wrapper.js';
+import type { LiveOutput } from '../../output/live-output.js';
+
+export interface LocalExecutorOptions {
+  cores: number;
+  gpus: number;
+  killGraceSeconds: number;
+  hostname?: string;
+  /** Interval for checking re-attached tasks (which are not our children any more). */
+  reattachPollMs?: number;
+  now?: () => number;
+}
+
+interface QueuedJob {
+  id: JobId;
+  spec: JobSpec;
+  env: Record<string, string>;
+  output: LiveOutput;
+  urgency: number;
+  order: number;
+}
+
+interface RunningTask {
+  rank: number;
+  pid: number;
+  start: string | null;
+  exit: ExitInfo | null;
+}
+
+interface RunningJob {
+  id: JobId;
+  cores: number[];
+  gpus: number[];
+  tasks: RunningTask[];
+  statusDir: string;
+  ending: 'cancel' | 'timeout' | null;
+  timers: NodeJS.Timeout[];
+  reattached: boolean;
+  finished: boolean;
+}
+
+function coresNeeded(spec: JobSpec, total: number): number {
+  return spec.exclusive ? total : spec.numTasks * spec.coresPerTask;
+}
+
+/** Flux's job exit status: the highest task status (signals count as 128+N), as a wait status. */
+function combineStatus(exits: ExitInfo[]): number {
+  let highest = 0;
+  let rawSignal: number | null = null;
+  for (const exit of exits) {
+    const code = exit.signal !== null ? 128 + exit.signal : (exit.code ?? 0);
+    if (code >= highest) {
+      highest = code;
+      rawSignal = exit.signal;
+    }
+  }
+  return rawSignal !== null ? rawSignal : highest << 8;
+}
+
+export class LocalExecutor implements Executor {
+  readonly name = 'local' as const;
+  readonly assignsIds = false;
+  private sink: ExecutorSink | null = null;
+  private readonly cores: ResourcePool;
+  private readonly gpus: ResourcePool;
+  private readonly queue: QueuedJob[] = [];
+  private readonly running = new Map<JobId, RunningJob>();
+  private readonly hostname: string;
+  private readonly boot = bootId();
+  private order = 0;
+  private reattachTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(private readonly options: LocalExecutorOptions) {
+    this.cores = new ResourcePool(options.cores);
+    this.gpus = new ResourcePool(options.gpus);
+    this.hostname = options.hostname ?? os.hostname();
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)() / 1000;
+  }
+
+  private emitter(): ExecutorSink {
+    if (this.sink === null) {
+      throw new Error('local executor used before start()');
+    }
+    return this.sink;
+  }
+
+  check(spec: JobSpec): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    if (spec.numNodes !== null && spec.numNodes > 1) {
+      problems.push({ field: 'num_nodes', message: `This machine is one node; num_nodes=${spec.numNodes} cannot be satisfied` });
+    }
+    const cores = spec.numTasks * spec.coresPerTask;
+    if (cores > this.cores.total) {
+      problems.push({
+        field: spec.coresPerTask > 1 ? 'cores_per_task' : 'num_tasks',
+        message: `num_tasks × cores_per_task = ${cores} cores requested; this machine has ${this.cores.total}`,
+      });
+    }
+    const gpus = spec.numTasks * spec.gpusPerTask;
+    if (gpus > 0 && this.gpus.total === 0) {
+      problems.push({ field: 'gpus_per_task', message: 'This machine has no GPUs: gpus_per_task cannot be set.' });
+    } else if (gpus > this.gpus.total) {
+      problems.push({ field: 'gpus_per_task', message: `num_tasks × gpus_per_task = ${gpus} GPUs requested; this machine has ${this.gpus.total}` });
+    }
+    if (spec.workdir !== null) {
+      let isDir = false;
+      try {
+        isDir = fs.statSync(spec.workdir).isDirectory();
+      } catch {
+        isDir = false;
+      }
+      if (!isDir) {
+        problems.push({ field: 'workdir', message: `No such directory: ${spec.workdir}` });
+      }
+    }
+    return problems;
+  }
+
+  async start(sink: ExecutorSink, active: ActiveJob[]): Promise<void> {
+    this.sink = sink;
+    for (const job of active) {
+      if (job.state === 'RUN' || job.state === 'CLEANUP') {
+        this.reattach(job);
+      } else {
+        this.enqueue({ id: job.id, spec: job.spec, env: job.env, output: job.output, urgency: job.spec.urgency, order: this.order++ });
+      }
+    }
+    this.schedule();
+  }
+
+  async submit(launch: JobLaunch): Promise<SubmitOutcome> {
+    if (this.stopping) {
+      throw new ExecutorError('unavailable', 'jobgate is stopping');
+    }
+    const sink = this.emitter();
+    const id = launch.id;
+    if (id === null) {
+      throw new Error('the local executor needs the domain to choose job ids');
+    }
+    const t = this.now();
+    sink.event({ id, t, name: 'depend' });
+    sink.event({ id, t, name: 'priority', priority: launch.spec.urgency });
+    this.enqueue({ id, spec: launch.spec, env: launch.env, output: sink.output(id), urgency: launch.spec.urgency, order: this.order++ });
+    this.schedule();
+    return {};
+  }
+
+  private enqueue(job: QueuedJob): void {
+    this.queue.push(job);
+  }
+
+  /** Starts queued jobs in order while their resources are free; a job that does not fit waits, and so do those behind it. */
+  private schedule(): void {
+    if (this.stopping) {
+      return;
+    }
+    this.queue.sort((a, b) => b.urgency - a.urgency || a.order - b.order);
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      if (next === undefined || next.urgency === 0) {
+        return;
+      }
+      const cores = this.cores.take(coresNeeded(next.spec, this.cores.total));
+      if (cores === null) {
+        return;
+      }
+      const gpus = this.gpus.take(next.spec.numTasks * next.spec.gpusPerTask);
+      if (gpus === null) {
+        this.cores.release(cores);
+        return;
+      }
+      this.queue.shift();
+      this.launch(next, cores, gpus);
+    }
+  }
+
+  private launch(job: QueuedJob, cores: number[], gpus: number[]): void {
+    const sink = this.emitter();
+    const t = this.now();
+    sink.event({
+      id: job.id,
+      t,
+      name: 'alloc',
+      ranks: '0',
+      nodelist: this.hostname,
+      nnodes: 1,
+      ncores: cores.length,
+      ...(job.spec.runtime > 0 ? { expiration: t + job.spec.runtime } : {}),
+    });
+    const running: RunningJob = {
+      id: job.id,
+      cores,
+      gpus,
+      tasks: [],
+      statusDir: job.output.paths.dir,
+      ending: null,
+      timers: [],
+      reattached: false,
+      finished: false,
+    };
+    this.running.set(job.id, running);
+
+    const cwd = job.spec.workdir ?? process.cwd();
+    const argv0 = job.spec.command[0] ?? '';
+    const resolution = resolveExecutable(argv0, job.env.PATH ?? '', cwd);
+    let cwdProblem: string | null = null;
+    try {
+      if (!fs.statSync(cwd).isDirectory()) {
+        cwdProblem = `Could not change dir to ${cwd}: Not a directory`;
+      }
+    } catch {
+      cwdProblem = `Could not change dir to ${cwd}: No such file or directory`;
+    }
+    if (cwdProblem !== null || !resolution.ok) {
+      const reason = cwdProblem ?? (resolution.ok ? '' : `${argv0}: ${resolution.reason}`);
+      const code = cwdProblem !== null ? 127 : resolution.ok ? 127 : resolution.code;
+      sink.event({ id: job.id, t, name: 'start' });
+      sink.event({ id: job.id, t, name: 'exception', type: 'exec', severity: 0, note: `task 0 (host ${this.hostname}): start failed: ${reason}` });
+      job.output.append('stderr', Buffer.from(`jobgate: task 0 (host ${this.hostname}): start failed: ${reason}\n`));
+      this.finish(running, code << 8);
+      return;
+    }
+
+    job.output.track();
+    try {
+      for (let rank = 0; rank < job.spec.numTasks; rank += 1) {
+        running.tasks.push(this.spawnTask(job, running, rank, cwd));
+      }
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error);
+      sink.event({ id: job.id, t, name: 'exception', type: 'exec', severity: 0, note: `task ${running.tasks.length} (host ${this.hostname}): start failed: ${message}` });
+      for (const task of running.tasks) {
+        signalGroup(task.pid, 'SIGKILL');
+      }
+      if (running.tasks.length === 0) {
+        this.finish(running, 127 << 8);
+        return;
+      }
+    }
+    sink.backendRef(job.id, encodeLocalRef(this.refOf(running, job.spec.tty)));
+    sink.event({ id: job.id, t, name: 'start' });
+    if (job.spec.runtime > 0) {
+      running.timers.push(setTimeout(() => this.expire(running, job.spec.runtime), job.spec.runtime * 1000));
+    }
+  }
+
+  private refOf(running: RunningJob, tty: boolean): LocalRef {
+    const tasks: TaskRef[] = running.tasks.map((task) => ({ rank: task.rank, pid: task.pid, start: task.start }));
+    return { boot: this.boot, cores: running.cores, gpus: running.gpus, tty, tasks };
+  }
+
+  private taskEnv(job: QueuedJob, running: RunningJob, rank: number): Record<string, string> {
+    const env: Record<string, string> = {
+      ...job.env,
+      JOBGATE_JOB_ID: job.id.toString(),
+      JOBGATE_JOB_ID_F58: toF58(job.id, true),
+      JOBGATE_TASK_RANK: String(rank),
+      JOBGATE_JOB_SIZE: String(job.spec.numTasks),
+      JOBGATE_CORES: formatIdset(running.cores),
+      FLUX_TASK_RANK: String(rank),
+      FLUX_TASK_LOCAL_ID: String(rank),
+      FLUX_JOB_SIZE: String(job.spec.numTasks),
+      FLUX_JOB_NNODES: '1',
+    };
+    if (running.gpus.length > 0) {
+      const perTask = job.spec.gpusPerTask;
+      env.CUDA_VISIBLE_DEVICES = running.gpus.slice(rank * perTask, (rank + 1) * perTask).join(',');
+    }
+    if (job.spec.tty) {
+      env.TERM = job.env.TERM ?? 'xterm-256color';
+    }
+    return env;
+  }
+
+  private spawnTask(job: QueuedJob, running: RunningJob, rank: number, cwd: string): RunningTask {
+    const statusFile = path.join(running.statusDir, `status.${rank}`);
+    fs.rmSync(statusFile, { force: true });
+    const args = wrapperArgs(statusFile, job.spec.command);
+    const env = this.taskEnv(job, running, rank);
+    let spawned;
+    if (job.spec.tty) {
+      spawned = spawnTerminal({ file: WRAPPER_SHELL, args, env, cwd, onData: (data) => job.output.append('stdout', data) });
+    } else {
+      const stdoutFd = fs.openSync(job.output.paths.stdout, 'a');
+      const stderrFd = fs.openSync(job.output.paths.stderr, 'a');
+      try {
+        spawned = spawnDetached({ file: WRAPPER_SHELL, args, env, cwd, stdoutFd, stderrFd });
+      } finally {
+        fs.closeSync(stdoutFd);
+        fs.closeSync(stderrFd);
+      }
+    }
+    const task: RunningTask = { rank, pid: spawned.pid, start: processStartTicks(spawned.pid), exit: null };
+    spawned.exited.then(
+      (exit) => this.taskExited(running, task, exit),
+      () => this.taskExited(running, task, { code: null, signal: 9 }),
+    );
+    return task;
+  }
+
+  private taskExited(running: RunningJob, task: RunningTask, exit: ExitInfo): void {
+    task.exit = exit;
+    if (running.tasks.every((each) => each.exit !== null)) {
+      this.finish(running, combineStatus(running.tasks.map((each) => each.exit ?? { code: 0, signal: null })));
+    }
+  }
+
+  private finish(running: RunningJob, waitstatus: number | null): void {
+    if (running.finished) {
+      return;
+    }
+    running.finished = true;
+    for (const timer of running.timers) {
+      clearTimeout(timer);
+    }
+    this.running.delete(running.id);
+    const sink = this.emitter();
+    const t = this.now();
+    if (waitstatus !== null) {
+      sink.event({ id: running.id, t, name: 'finish', status: waitstatus });
+    }
+    sink.event({ id: running.id, t, name: 'release' });
+    this.cores.release(running.cores);
+    this.gpus.release(running.gpus);
+    sink.event({ id: running.id, t, name: 'free' });
+    sink.event({ id: running.id, t, name: 'clean' });
+    this.schedule();
+  }
+
+  private expire(running: RunningJob, limit: number): void {
+    if (running.finished || running.ending !== null) {
+      return;
+    }
+    running.ending = 'timeout';
+    this.emitter().event({ id: running.id, t: this.now(), name: 'exception', type: 'timeout', severity: 0, note: `runtime limit of ${limit}s reached` });
+    this.terminate(running);
+  }
+
+  /** SIGTERM to every task's process group now, SIGKILL after the grace period. */
+  private terminate(running: RunningJob): void {
+    for (const task of running.tasks) {
+      if (task.exit === null) {
+        signalGroup(task.pid, 'SIGTERM');
+      }
+    }
+    const kill = setTimeout(() => {
+      for (const task of running.tasks) {
+        if (task.exit === null) {
+          signalGroup(task.pid, 'SIGKILL');
+        }
+      }
+    }, this.options.killGraceSeconds * 1000);
+    kill.unref();
+    running.timers.push(kill);
+  }
+
+  async cancel(id: JobId, reason: string): Promise<void> {
+    const sink = this.emitter();
+    const queued = this.queue.findIndex((job) => job.id === id);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      const t = this.now();
+      sink.event({ id, t, name: 'exception', type: 'cancel', severity: 0, note: reason });
+      sink.event({ id, t, name: 'clean' });
+      this.schedule();
+      return;
+    }
+    const running = this.running.get(id);
+    if (running === undefined) {
+      throw new ExecutorError('inactive', 'job is inactive');
+    }
+    if (running.ending !== null) {
+      return;
+    }
+    running.ending = 'cancel';
+    sink.event({ id, t: this.now(), name: 'exception', type: 'cancel', severity: 0, note: reason });
+    this.terminate(running);
+  }
+
+  async setUrgency(id: JobId, urgency: number): Promise<void> {
+    const queued = this.queue.find((job) => job.id === id);
+    if (queued === undefined) {
+      if (this.running.has(id)) {
+        throw new ExecutorError('conflict', 'urgency cannot be changed once resources are allocated');
+      }
+      throw new ExecutorError('inactive', 'job is inactive');
+    }
+    queued.urgency = urgency;
+    const sink = this.emitter();
+    const t = this.now();
+    sink.event({ id, t, name: 'urgency', urgency });
+    sink.event({ id, t, name: 'priority', priority: urgency });
+    this.schedule();
+  }
+
+  /** Picks up a job that was running when jobgate stopped. */
+  private reattach(job: ActiveJob): void {
+    const sink = this.emitter();
+    const ref = decodeLocalRef(job.backendRef);
+    const running: RunningJob = {
+      id: job.id,
+      cores: ref?.cores ?? [],
+      gpus: ref?.gpus ?? [],
+      tasks: [],
+      statusDir: job.output.paths.dir,
+      ending: null,
+      timers: [],
+      reattached: true,
+      finished: false,
+    };
+    if (ref === null) {
+      this.running.set(job.id, running);
+      sink.event({ id: job.id, t: this.now(), name: 'exception', type: 'lost', severity: 0, note: 'jobgate stopped while this job was starting; its processes are unknown' });
+      this.finish(running, null);
+      return;
+    }
+    const sameBoot = ref.boot === this.boot;
+    for (const task of ref.tasks) {
+      const alive = sameBoot && isProcessAlive(task.pid) && (task.start === null || processStartTicks(task.pid) === task.start);
+      running.tasks.push({ rank: task.rank, pid: task.pid, start: task.start, exit: alive ? null : this.readStatus(running, task.rank) });
+    }
+    this.cores.claim(running.cores);
+    this.gpus.claim(running.gpus);
+    this.running.set(job.id, running);
+    if (ref.tty) {
+      // The terminal's other end died with the previous jobgate; nothing more can be read.
+      job.output.catchUp();
+    } else {
+      job.output.track();
+    }
+    if (job.spec.runtime > 0 && job.state === 'RUN') {
+      running.timers.push(setTimeout(() => this.expire(running, job.spec.runtime), Math.max(0, job.spec.runtime * 1000 - this.elapsedMs(job))));
+    }
+    this.checkReattached(running);
+    if (!running.finished && this.reattachTimer === null) {
+      this.reattachTimer = setInterval(() => this.pollReattached(), this.options.reattachPollMs ?? 250);
+      this.reattachTimer.unref();
+    }
+  }
+
+  private elapsedMs(job: ActiveJob): number {
+    const started = job.tRun ?? this.now();
+    return Math.max(0, (this.now() - started) * 1000);
+  }
+
+  private readStatus(running: RunningJob, rank: number): ExitInfo | null {
+    try {
+      const text = fs.readFileSync(path.join(running.statusDir, `status.${rank}`), 'utf8').trim();
+      const code = Number.parseInt(text, 10);
+      return Number.isInteger(code) ? { code, signal: null } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private pollReattached(): void {
+    let any = false;
+    for (const running of this.running.values()) {
+      if (running.reattached && !running.finished) {
+        any = true;
+        for (const task of running.tasks) {
+          if (task.exit === null && !(isProcessAlive(task.pid) && (task.start === null || processStartTicks(task.pid) === task.start))) {
+            task.exit = this.readStatus(running, task.rank) ?? { code: null, signal: null };
+          }
+        }
+        this.checkReattached(running);
+      }
+    }
+    if (!any && this.reattachTimer !== null) {
+      clearInterval(this.reattachTimer);
+      this.reattachTimer = null;
+    }
+  }
+
+  /** Ends a re-attached job once none of its tasks runs; tasks whose status was lost make it a failure. */
+  private checkReattached(running: RunningJob): void {
+    if (running.finished || running.tasks.some((task) => task.exit === null)) {
+      return;
+    }
+    const exits = running.tasks.map((task) => task.exit ?? { code: null, signal: null });
+    const unknown = exits.filter((exit) => exit.code === null && exit.signal === null).length;
+    if (unknown > 0 || running.tasks.length === 0) {
+      this.emitter().event({
+        id: running.id,
+        t: this.now(),
+        name: 'exception',
+        type: 'lost',
+        severity: 0,
+        note: `jobgate was restarted and ${unknown || 'all'} task(s) of this job ended without recording an exit status`,
+      });
+      const known = exits.filter((exit) => exit.code !== null || exit.signal !== null);
+      this.finish(running, known.length > 0 ? combineStatus(known) : null);
+      return;
+    }
+    this.finish(running, combineStatus(exits));
+  }
+
+  async nodes(): Promise<NodeInfo[]> {
+    return [
+      {
+        name: this.hostname,
+        state: 'up',
+        cores: this.cores.total,
+        coresBusy: this.cores.busy,
+        gpus: this.gpus.total,
+        gpusBusy: this.gpus.busy,
+        jobs: [...this.running.keys()],
+      },
+    ];
+  }
+
+  async ready(): Promise<boolean> {
+    return !this.stopping;
+  }
+
+  async version(): Promise<string> {
+    return `local (${os.type()} ${os.release()}, ${this.cores.total} cores, ${this.gpus.total} GPUs)`;
+  }
+
+  /** Counts for metrics and the nodes page. */
+  load(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.running.size };
+  }
+
+  async stop(mode: StopMode): Promise<void> {
+    this.stopping = true;
+    if (this.reattachTimer !== null) {
+      clearInterval(this.reattachTimer);
+      this.reattachTimer = null;
+    }
+    if (mode === 'leave-jobs') {
+      // Tasks are detached and keep running; their status lands on disk for the next start.
+      for (const running of this.running.values()) {
+        for (const timer of running.timers) {
+          clearTimeout(timer);
+        }
+      }
+      return;
+    }
+    const reason = 'jobgate service stopped';
+    for (const queued of [...this.queue]) {
+      await this.cancel(queued.id, reason);
+    }
+    const pending = [...this.running.values()].filter((running) => !running.finished);
+    for (const running of pending) {
+      if (running.ending === null) {
+        running.ending = 'cancel';
+        this.emitter().event({ id: running.id, t: this.now(), name: 'exception', type: 'cancel', severity: 0, note: reason });
+        this.terminate(running);
+      }
+    }
+    const deadline = Date.now() + (this.options.killGraceSeconds + 2) * 1000;
+    while ([...this.running.values()].some((running) => !running.finished) && Date.now() < deadline) {
+      if (this.reattachTimer === null) {
+        this.pollReattached();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}

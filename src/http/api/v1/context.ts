@@ -1,0 +1,13 @@
+/** What the v1 routes need from the rest of jobgate. */
+import type { Config } from '../../../config/schema.js';
+import type { JobService } from '../../../domain/jobs-service.js';
+import type { OutputStore } from '../../../output/output-store.js';
+
+export interface ApiDeps {
+  config: Config;
+  jobs: JobService;
+  output: OutputStore;
+  /** Asks the process to stop (service/stop): answer first, then drain and exit. */
+  requestStop: (reason: string) => void;
+  now: () => number;
+}

@@ -1,0 +1,14 @@
+/** The flux-restful-api compatible v1 API. */
+import type Router from '@koa/router';
+import type { AppState } from '../../state.js';
+import type { ApiCatalog } from '../../route.js';
+import type { ApiDeps } from './context.js';
+import { jobsRoutes } from './jobs-routes.js';
+import { outputRoutes } from './output-routes.js';
+import { searchRoutes } from './search-routes.js';
+import { serviceRoutes } from './service-routes.js';
+
+export function v1Routes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>[] {
+  // search before /v1/jobs/:jobid so "search" is never read as an id.
+  return [searchRoutes(deps, catalog), jobsRoutes(deps, catalog), outputRoutes(deps, catalog), serviceRoutes(deps, catalog)];
+}

@@ -1,0 +1,114 @@
+/** Submit, list, detail and cancel, in flux-restful-api's shapes. */
+import Router from '@koa/router';
+import { z } from 'zod';
+import { AppError } from '../../../errors.js';
+import type { AppState } from '../../state.js';
+import { requireActor } from '../../middleware/auth.js';
+import { defineRoute, type ApiCatalog } from '../../route.js';
+import { presentJobDetail, presentJobSummary } from '../../presenters/job.js';
+import { jobIdParam } from './params.js';
+import { readSubmitRequest } from './submit-input.js';
+import { cancelQuery, envarsBody, listQuery, submitBody, submitQuery } from './schemas.js';
+import type { ApiDeps } from './context.js';
+
+const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
+
+export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState> {
+  const router = new Router<AppState>();
+
+  defineRoute(router, catalog, {
+    method: 'post',
+    path: '/v1/jobs/submit',
+    summary: 'Submit a job',
+    description: 'Fields may come in the query string, as a JSON body holding the whole request, or as a form. A JSON body without "command" is the job\'s environment variables.',
+    tags: ['jobs'],
+    access: 'user',
+    query: submitQuery,
+    body: z.union([submitBody, envarsBody]),
+    bodyTypes: ['application/json', 'application/x-www-form-urlencoded'],
+    bodyHandledByRoute: true,
+    responses: {
+      200: { description: 'Accepted: `{"Message": "Job submit.", "id": <int>}`' },
+      400: { description: 'Invalid request: `{"Message": "Invalid submit request", "Errors": [...]}`' },
+      422: { description: 'A parameter of the wrong type (FastAPI shape, naming it)' },
+      503: { description: 'Stopping, or the backend is unreachable (Retry-After)' },
+    },
+  }, async (ctx) => {
+    const actor = requireActor(ctx);
+    const { input, user } = readSubmitRequest(ctx);
+    // With auth off the original recorded a `user` parameter as the job's user; with auth on
+    // the owner is always the authenticated user.
+    const owner = deps.config.requireAuth || user === undefined ? actor.name : user;
+    const job = await deps.jobs.submit(input, actor, owner);
+    ctx.body = { Message: 'Job submit.', id: job.id };
+  });
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/jobs',
+    summary: 'List jobs',
+    description: 'Newest first. `{"jobs": [...]}`; with details an object keyed by id; with details and listing a list.',
+    tags: ['jobs'],
+    access: 'user',
+    query: listQuery,
+    responses: { 200: { description: 'The jobs the caller may see' } },
+  }, async (ctx, { query }) => {
+    const actor = requireActor(ctx);
+    const details = query.details ?? query.detail ?? false;
+    const max = deps.config.maxPageLength;
+    const jobs = deps.jobs.query({ sort: [], offset: query.offset ?? 0, limit: Math.min(query.limit ?? max, max) }, actor);
+    const now = deps.now();
+    if (!details) {
+      ctx.body = { jobs: jobs.map(presentJobSummary) };
+    } else if (query.listing) {
+      ctx.body = jobs.map((job) => presentJobDetail(job, now));
+    } else {
+      ctx.body = Object.fromEntries(jobs.map((job) => [job.id.toString(), presentJobDetail(job, now)]));
+    }
+  });
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/jobs/:jobid',
+    summary: 'Job detail',
+    tags: ['jobs'],
+    access: 'user',
+    pathParams: JOBID,
+    responses: { 200: { description: 'The job' }, 400: { description: 'Not a job id' }, 404: { description: 'No such job (or not yours)' } },
+  }, async (ctx) => {
+    const actor = requireActor(ctx);
+    const job = deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
+    ctx.body = presentJobDetail(job, deps.now());
+  });
+
+  defineRoute(router, catalog, {
+    method: 'post',
+    path: '/v1/jobs/:jobid/cancel',
+    summary: 'Cancel a job',
+    tags: ['jobs'],
+    access: 'user',
+    pathParams: JOBID,
+    query: cancelQuery,
+    responses: {
+      200: { description: '`{"Message": "Job is requested to cancel.", "id": "<as given>"}`' },
+      404: { description: 'No such job (or not yours)' },
+      409: { description: '`{"Message": "Job cannot be cancelled: job is inactive."}`' },
+    },
+  }, async (ctx, { query }) => {
+    const actor = requireActor(ctx);
+    const given = ctx.params.jobid ?? '';
+    const id = jobIdParam(given);
+    try {
+      await deps.jobs.cancel(id, actor, query.reason ?? '');
+    } catch (error: unknown) {
+      if (error instanceof AppError && error.status < 500) {
+        const why = error.status === 404 ? 'unknown job id' : error.message;
+        error.withBody({ Message: `Job cannot be cancelled: ${why}.`, id: given });
+      }
+      throw error;
+    }
+    ctx.body = { Message: 'Job is requested to cancel.', id: given };
+  });
+
+  return router;
+}

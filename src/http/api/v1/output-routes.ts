@@ -1,0 +1,218 @@
+/**
+ * Job output: the compatible `GET /v1/jobs/{id}/output` (never blocks: what exists now, with a
+ * cursor to continue from), the legacy chunked stream, and Server-Sent Events whose event id
+ * is the cursor, so a reconnecting EventSource (Last-Event-ID) resumes at the exact byte.
+ */
+import Router from '@koa/router';
+import { PassThrough } from 'node:stream';
+import type { ParameterizedContext } from 'koa';
+import type { z } from 'zod';
+import type { Actor, JobRecord } from '../../../domain/job.js';
+import type { JobChange } from '../../../domain/jobs-service.js';
+import { stringifyJson } from '../../../lib/json.js';
+import { followOutput } from '../../../output/follow.js';
+import type { OutputView } from '../../../output/layout.js';
+import type { OutputChunk } from '../../../output/reader.js';
+import { completeUtf8Length, isValidUtf8, splitLines } from '../../../output/utf8.js';
+import type { AppState } from '../../state.js';
+import { requireActor } from '../../middleware/auth.js';
+import { presentJobDetail } from '../../presenters/job.js';
+import { defineRoute, type ApiCatalog } from '../../route.js';
+import { outputQuery } from './schemas.js';
+import { openEventStream } from '../../stream/event-stream.js';
+import { jobIdParam } from './params.js';
+import type { ApiDeps } from './context.js';
+
+const NO_OUTPUT = 'The output does not exist yet, or the jobid is incorrect.';
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const VIEWS: Record<string, OutputView> = { stdout: 'stdout', stderr: 'stderr', all: 'all', combined: 'all', both: 'all' };
+
+interface OutputParams {
+  view: OutputView;
+  since: number | undefined;
+  tail: number | undefined;
+  maxBytes: number;
+  format: 'lines' | 'chunks' | 'raw';
+}
+
+function toParams(query: z.output<typeof outputQuery>): OutputParams {
+  return {
+    view: VIEWS[query.stream ?? 'all'] ?? 'all',
+    since: query.since,
+    tail: query.tail,
+    maxBytes: query.max_bytes ?? DEFAULT_MAX_BYTES,
+    format: query.format ?? 'lines',
+  };
+}
+
+function encodeChunk(chunk: OutputChunk): { stream: string; data: string; encoding?: 'base64' } {
+  return isValidUtf8(chunk.data)
+    ? { stream: chunk.stream, data: chunk.data.toString('utf8') }
+    : { stream: chunk.stream, data: chunk.data.toString('base64'), encoding: 'base64' };
+}
+
+export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState> {
+  const router = new Router<AppState>();
+
+  const visibleJob = (ctx: ParameterizedContext<AppState>): { actor: Actor; job: JobRecord } => {
+    const actor = requireActor(ctx);
+    const job = deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
+    return { actor, job };
+  };
+
+  const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/jobs/:jobid/output',
+    summary: 'Job output so far',
+    description: 'Never blocks: returns what exists now and a cursor to continue from (`since`). `{"Output": [lines...], "cursor": N, ...}`.',
+    tags: ['output'],
+    access: 'user',
+    pathParams: JOBID,
+    query: outputQuery,
+    responses: { 200: { description: 'Output lines (or chunks, or raw bytes) and the next cursor' }, 404: { description: 'No such job (or not yours)' } },
+  }, async (ctx, { query }) => {
+    const { job } = visibleJob(ctx);
+    const params = toParams(query);
+    const reader = deps.output.reader(job.id);
+    const start = params.tail !== undefined ? reader.tailCursor(params.view, params.tail) : (params.since ?? 0);
+    const result = reader.read(params.view, start, params.maxBytes);
+    const live = deps.output.isLive(job.id);
+    // Never end a page inside a character while more bytes follow.
+    const last = result.chunks[result.chunks.length - 1];
+    if (last !== undefined && (live || result.next < result.size)) {
+      const keep = completeUtf8Length(last.data);
+      if (keep > 0 && keep < last.data.length) {
+        result.next -= last.data.length - keep;
+        last.data = last.data.subarray(0, keep);
+      }
+    }
+    const complete = !live && result.next >= result.size;
+    ctx.set('X-Output-Cursor', String(result.next));
+    ctx.set('X-Output-Size', String(result.size));
+    ctx.set('X-Output-Complete', String(complete));
+    if (params.format === 'raw') {
+      ctx.type = 'application/octet-stream';
+      ctx.body = Buffer.concat(result.chunks.map((chunk) => chunk.data));
+      return;
+    }
+    const meta = { cursor: result.next, start, size: result.size, stream: params.view, complete, truncated: result.next < result.size };
+    if (params.format === 'chunks') {
+      ctx.body = { chunks: result.chunks.map(encodeChunk), ...meta };
+      return;
+    }
+    const text = Buffer.concat(result.chunks.map((chunk) => chunk.data)).toString('utf8');
+    if (text === '' && start === 0) {
+      ctx.body = { Message: NO_OUTPUT, Output: [], ...meta };
+      return;
+    }
+    ctx.body = { Output: splitLines(text), ...meta };
+  });
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/jobs/:jobid/output/events',
+    summary: 'Follow output and state (Server-Sent Events)',
+    description: 'Events: `state` (job state changes), `output` (`{"stream","data","encoding"?}`, id = cursor; reconnect with Last-Event-ID to resume exactly), `end` (final job detail), `error`.',
+    tags: ['output'],
+    access: 'user',
+    pathParams: JOBID,
+    query: outputQuery,
+    responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } },
+  }, async (ctx, { query }) => {
+    const { actor, job } = visibleJob(ctx);
+    streamEvents(ctx, actor, job, toParams(query));
+  });
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/jobs/:jobid/output/stream',
+    summary: 'Follow output (chunked text, or SSE with Accept: text/event-stream)',
+    description: 'The flux-restful-api stream: the raw output bytes as they are written, until the job ends.',
+    tags: ['output'],
+    access: 'user',
+    pathParams: JOBID,
+    query: outputQuery,
+    responses: { 200: { description: 'Output bytes as they come', contentType: 'text/plain' } },
+  }, async (ctx, { query }) => {
+    const { actor, job } = visibleJob(ctx);
+    const params = toParams(query);
+    if ((ctx.get('Accept') ?? '').includes('text/event-stream')) {
+      streamEvents(ctx, actor, job, params);
+      return;
+    }
+    // The legacy stream: the combined output's raw bytes, chunked, until the job's output ends.
+    const body = new PassThrough();
+    const controller = new AbortController();
+    ctx.req.on('close', () => controller.abort());
+    const stop = (): void => controller.abort();
+    deps.jobs.once('stopping', stop);
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = body;
+    const start = params.tail !== undefined ? deps.output.reader(job.id).tailCursor(params.view, params.tail) : (params.since ?? 0);
+    void (async () => {
+      try {
+        for await (const result of followOutput(deps.output, job.id, { view: params.view, cursor: start, signal: controller.signal })) {
+          for (const chunk of result.chunks) {
+            if (!body.write(chunk.data)) {
+              await new Promise<void>((resolve) => {
+                body.once('drain', resolve);
+                controller.signal.addEventListener('abort', () => resolve(), { once: true });
+              });
+            }
+          }
+        }
+      } catch {
+        // The output went away under us; end the stream (the status line is already sent).
+      } finally {
+        deps.jobs.off('stopping', stop);
+        body.end();
+      }
+    })();
+  });
+
+  function streamEvents(ctx: ParameterizedContext<AppState>, actor: Actor, job: JobRecord, params: OutputParams): void {
+    const lastEventId = ctx.get('Last-Event-ID');
+    const resumeFrom = /^\d{1,16}$/.test(lastEventId) ? Number(lastEventId) : undefined;
+    const reader = deps.output.reader(job.id);
+    const start = resumeFrom ?? (params.tail !== undefined ? reader.tailCursor(params.view, params.tail) : (params.since ?? 0));
+    const events = openEventStream(ctx);
+    const onChange = (change: JobChange): void => {
+      if (change.job.id === job.id && change.event.name !== 'submit') {
+        void events.send('state', stringifyJson({ event: change.event.name, state: change.job.state, result: change.job.result ?? '', returncode: change.job.state === 'INACTIVE' ? change.job.returncode : '', t: change.event.t }));
+      }
+    };
+    const onStopping = (): void => {
+      void events.send('end', stringifyJson({ reason: 'service stopping' })).then(() => events.close());
+    };
+    deps.jobs.on('change', onChange);
+    deps.jobs.once('stopping', onStopping);
+    void (async () => {
+      try {
+        await events.send('state', stringifyJson({ event: 'current', state: job.state, result: job.result ?? '', returncode: job.state === 'INACTIVE' ? job.returncode : '', t: deps.now() }));
+        for await (const result of followOutput(deps.output, job.id, { view: params.view, cursor: start, signal: events.signal, wholeCharacters: true })) {
+          let cursor = result.next - result.chunks.reduce((sum, chunk) => sum + chunk.data.length, 0);
+          for (const chunk of result.chunks) {
+            cursor += chunk.data.length;
+            await events.send('output', JSON.stringify(encodeChunk(chunk)), String(cursor));
+          }
+        }
+        if (!events.signal.aborted) {
+          const final = deps.jobs.find(job.id, actor) ?? job;
+          await events.send('end', stringifyJson({ reason: final.state === 'INACTIVE' ? 'job ended' : 'output ended', job: presentJobDetail(final, deps.now()) }));
+        }
+      } catch (error: unknown) {
+        const message = error instanceof Error ? error.message : String(error);
+        await events.send('error', JSON.stringify({ message: `output unavailable: ${message.replace(/\/[^\s:]*\/jobs\/[^\s:]*/g, '<output file>')}` }));
+      } finally {
+        deps.jobs.off('change', onChange);
+        deps.jobs.off('stopping', onStopping);
+        events.close();
+      }
+    })();
+  }
+
+  return router;
+}

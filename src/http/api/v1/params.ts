@@ -1,0 +1,14 @@
+/** Path parameters shared by the v1 routes. */
+import { AppError } from '../../../errors.js';
+import { parseJobId, type JobId } from '../../../lib/jobid.js';
+
+export function jobIdParam(raw: string | undefined): JobId {
+  const text = raw ?? '';
+  const id = parseJobId(text);
+  if (id === null) {
+    const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
+    const message = `jobid: '${shown}' is not a job id (decimal, ƒ/f-prefixed F58, 0x hex or dothex)`;
+    throw new AppError(400, 'VALIDATION_ERROR', message, [{ field: 'jobid', message: 'not a job id' }]).withBody({ Message: `Invalid job id '${shown}'.`, detail: message });
+  }
+  return id;
+}

@@ -1,0 +1,111 @@
+/**
+ * `GET /v1/jobs/search`: DataTables server-side processing done in SQL. With `draw` present the
+ * answer follows DataTables' contract (recordsFiltered = matches before paging); without it,
+ * flux-restful-api's meaning (recordsFiltered = rows returned), which its clients assert.
+ */
+import Router from '@koa/router';
+import { z } from 'zod';
+import { SORT_COLUMNS, type JobQuery, type SortColumn } from '../../../db/jobs-repository.js';
+import { JOB_RESULTS, JOB_STATES, type JobResult, type JobState } from '../../../domain/job.js';
+import type { AppState } from '../../state.js';
+import { requireActor } from '../../middleware/auth.js';
+import { presentJobDetail } from '../../presenters/job.js';
+import { defineRoute, type ApiCatalog } from '../../route.js';
+import { param, parseWith } from '../../validation.js';
+import { searchQuery } from './schemas.js';
+import type { ApiDeps } from './context.js';
+
+const MAX_COLUMNS = 64;
+
+function isSortColumn(name: string): name is SortColumn {
+  return Object.hasOwn(SORT_COLUMNS, name);
+}
+
+/** The DataTables parameters whose names carry an index (columns[i][...], order[i][...]). */
+const indexedParams = z.record(z.string(), z.unknown());
+const columnParam = param.string(64);
+const filterParam = param.string(256);
+const orderIndex = param.int().pipe(z.number().int().min(0).max(MAX_COLUMNS).optional());
+const orderDirection = param.enumOf(['asc', 'desc', 'ASC', 'DESC'] as const);
+
+export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState> {
+  const router = new Router<AppState>();
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/jobs/search',
+    summary: 'Search jobs (DataTables server-side processing)',
+    description: 'Pages, sorts and filters in SQL. With `draw` the answer follows DataTables (recordsFiltered = matches before paging); without it, flux-restful-api (recordsFiltered = rows returned).',
+    tags: ['jobs'],
+    access: 'user',
+    query: searchQuery,
+    responses: { 200: { description: '`{draw, recordsTotal, recordsFiltered, data: [job detail...]}`' }, 422: { description: 'A parameter of the wrong type' } },
+  }, async (ctx, { query }) => {
+    const actor = requireActor(ctx);
+    const raw = parseWith(indexedParams, ctx.query, 'query');
+    const read = <T>(schema: z.ZodType<T>, name: string): T => parseWith(z.object({ [name]: schema }), { [name]: raw[name] }, 'query')[name] as T;
+    const draw = query.draw;
+    const start = query.start ?? 0;
+    const text = query['search[value]'] ?? query.search ?? query.query;
+    const max = deps.config.maxPageLength;
+    const limit = query.length === undefined || query.length < 0 ? max : Math.min(query.length, max);
+
+    const sort: JobQuery['sort'] = [];
+    const states: JobState[] = [];
+    const results: JobResult[] = [];
+    const owners: string[] = [];
+    const names: string[] = [];
+    for (let index = 0; index < MAX_COLUMNS; index += 1) {
+      if (raw[`columns[${index}][data]`] === undefined) {
+        continue;
+      }
+      const column = read(columnParam, `columns[${index}][data]`);
+      const filter = read(filterParam, `columns[${index}][search][value]`)?.trim();
+      if (column === undefined || filter === undefined || filter === '') {
+        continue;
+      }
+      if (column === 'state' && (JOB_STATES as readonly string[]).includes(filter.toUpperCase())) {
+        states.push(filter.toUpperCase() as JobState);
+      } else if (column === 'result' && (JOB_RESULTS as readonly string[]).includes(filter.toUpperCase())) {
+        results.push(filter.toUpperCase() as JobResult);
+      } else if (column === 'owner') {
+        owners.push(filter);
+      } else if (column === 'name') {
+        names.push(filter);
+      }
+    }
+    for (let index = 0; index < MAX_COLUMNS; index += 1) {
+      if (raw[`order[${index}][column]`] === undefined) {
+        continue;
+      }
+      const columnIndex = read(orderIndex, `order[${index}][column]`);
+      const direction = (read(orderDirection, `order[${index}][dir]`) ?? 'asc').toLowerCase() as 'asc' | 'desc';
+      const column = columnIndex === undefined ? undefined : (read(columnParam, `columns[${columnIndex}][data]`) ?? read(columnParam, `order[${index}][name]`));
+      if (column !== undefined && isSortColumn(column)) {
+        sort.push({ column, direction });
+      }
+    }
+
+    const filter = {
+      text,
+      ...(states.length > 0 ? { states } : {}),
+      ...(results.length > 0 ? { results } : {}),
+      ...(owners.length > 0 ? { owners } : {}),
+      ...(names.length > 0 ? { names } : {}),
+    };
+    const total = deps.jobs.count({}, actor);
+    const hasFilter = Boolean(text?.trim()) || states.length + results.length + owners.length + names.length > 0;
+    const filtered = hasFilter ? deps.jobs.count(filter, actor) : total;
+    const rows = start >= filtered ? [] : deps.jobs.query({ ...filter, sort, offset: start, limit }, actor);
+    const now = deps.now();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      draw: draw ?? 1,
+      recordsTotal: total,
+      recordsFiltered: draw === undefined ? rows.length : filtered,
+      data: rows.map((job) => presentJobDetail(job, now)),
+    };
+  });
+
+  return router;
+}

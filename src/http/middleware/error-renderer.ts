@@ -1,0 +1,91 @@
+/**
+ * The one place errors become responses. AppErrors keep their status and (for the
+ * flux-restful-api routes) their compatible body; body-parser errors become 400/413 naming the
+ * body; anything unexpected is logged with the request id and answered with a generic 500 whose
+ * text reveals nothing. Pages get an HTML error page, API callers JSON.
+ */
+import type { Middleware, ParameterizedContext } from 'koa';
+import { AppError, type ErrorCode } from '../../errors.js';
+import { stringifyJson } from '../../lib/json.js';
+import type { AppState } from '../state.js';
+
+export interface ErrorLogger {
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+function fromUnknown(error: unknown): AppError {
+  if (error instanceof AppError) {
+    return error;
+  }
+  const http = (typeof error === 'object' && error !== null ? error : {}) as HttpishError;
+  const status = http.status ?? http.statusCode ?? 500;
+  if (status === 413) {
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', 'request body is larger than this server accepts', [{ field: 'body', message: 'too large' }]);
+  }
+  if (status === 400 && (http.type === 'entity.parse.failed' || /JSON|Unexpected|token/i.test(http.message ?? ''))) {
+    return new AppError(400, 'VALIDATION_ERROR', 'body: not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+  }
+  if (status === 415) {
+    return new AppError(415, 'VALIDATION_ERROR', 'unsupported Content-Type', [{ field: 'Content-Type', message: 'unsupported' }]);
+  }
+  if (status >= 400 && status < 500 && http.expose !== false) {
+    const codes: Record<number, ErrorCode> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'RESOURCE_NOT_FOUND', 409: 'RESOURCE_CONFLICT', 429: 'RATE_LIMIT_EXCEEDED' };
+    return new AppError(status, codes[status] ?? 'VALIDATION_ERROR', http.message ?? 'bad request');
+  }
+  return new AppError(500, 'INTERNAL_ERROR', 'Internal Server Error');
+}
+
+export function wantsHtml(ctx: ParameterizedContext): boolean {
+  const apiPath = /^\/(v1|openapi|metrics|health|ready|ping|meta)(\/|$|\.)/.test(ctx.path);
+  return !apiPath && ctx.accepts('json', 'html') === 'html';
+}
+
+export function errorRenderer(options: { logger: ErrorLogger; renderPage?: (ctx: ParameterizedContext<AppState>, error: AppError) => string }): Middleware<AppState> {
+  return async function errorRendererMiddleware(ctx, next) {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError(404, 'RESOURCE_NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (caught: unknown) {
+      const error = fromUnknown(caught);
+      if (error.status >= 500) {
+        options.logger.error({ err: caught, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+      }
+      if (ctx.headerSent || !ctx.writable) {
+        return;
+      }
+      ctx.status = error.status;
+      for (const [name, value] of Object.entries(error.headers)) {
+        ctx.set(name, value);
+      }
+      if (options.renderPage !== undefined && wantsHtml(ctx)) {
+        ctx.type = 'html';
+        ctx.body = options.renderPage(ctx, error);
+        return;
+      }
+      const body = error.body !== undefined
+        ? error.body
+        : {
+            detail: error.expose ? error.message : 'Internal Server Error',
+            error: {
+              code: error.code,
+              message: error.expose ? error.message : 'Internal Server Error',
+              details: error.details,
+              request_id: ctx.state.requestId,
+            },
+          };
+      ctx.type = 'application/json';
+      ctx.body = stringifyJson(body);
+    }
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * All jobs' output: opens a job's LiveOutput while it may still produce any, hands out
+ * readers, and fans growth out to any number of followers. One LiveOutput (one watch) per
+ * job, whatever the number of followers.
+ */
+import type { JobId } from '../lib/jobid.js';
+import { jobOutputPaths, type JobOutputPaths } from './layout.js';
+import { LiveOutput } from './live-output.js';
+import { OutputReader } from './reader.js';
+
+type Listener = () => void;
+
+export interface OutputStoreOptions {
+  dataDir: string;
+  /** Safety-net poll for tracked files, in ms (inotify does the real work). */
+  pollMs?: number;
+  warn?: (message: string, id: JobId) => void;
+}
+
+export class OutputStore {
+  private readonly live = new Map<JobId, LiveOutput>();
+  private readonly listeners = new Map<JobId, Set<Listener>>();
+  private readonly poll: NodeJS.Timeout;
+
+  constructor(private readonly options: OutputStoreOptions) {
+    this.poll = setInterval(() => {
+      for (const output of this.live.values()) {
+        if (output.tracking) {
+          output.queueCatchUp();
+        }
+      }
+    }, options.pollMs ?? 1000);
+    this.poll.unref();
+  }
+
+  paths(id: JobId): JobOutputPaths {
+    return jobOutputPaths(this.options.dataDir, id);
+  }
+
+  /** Creates the files of a new job and keeps them open for output. */
+  create(id: JobId): LiveOutput {
+    const output = LiveOutput.create(this.paths(id), () => this.notify(id), (message) => this.options.warn?.(message, id));
+    this.live.set(id, output);
+    return output;
+  }
+
+  /** Re-opens the output of a job that is still active after a restart. */
+  reopen(id: JobId): LiveOutput {
+    const existing = this.live.get(id);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const output = LiveOutput.reopen(this.paths(id), () => this.notify(id), (message) => this.options.warn?.(message, id));
+    this.live.set(id, output);
+    return output;
+  }
+
+  get(id: JobId): LiveOutput | undefined {
+    return this.live.get(id);
+  }
+
+  isLive(id: JobId): boolean {
+    return this.live.has(id);
+  }
+
+  reader(id: JobId): OutputReader {
+    const output = this.live.get(id);
+    return new OutputReader(this.paths(id), output === undefined ? null : output.sizes);
+  }
+
+  /** The job can produce no more output: index the rest and let followers finish. */
+  close(id: JobId): void {
+    const output = this.live.get(id);
+    if (output === undefined) {
+      return;
+    }
+    output.close();
+    this.live.delete(id);
+    this.notify(id);
+  }
+
+  subscribe(id: JobId, listener: Listener): () => void {
+    let set = this.listeners.get(id);
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(id, set);
+    }
+    set.add(listener);
+    return () => {
+      const current = this.listeners.get(id);
+      current?.delete(listener);
+      if (current?.size === 0) {
+        this.listeners.delete(id);
+      }
+    };
+  }
+
+  followerCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) {
+      count += set.size;
+    }
+    return count;
+  }
+
+  private notify(id: JobId): void {
+    const set = this.listeners.get(id);
+    if (set === undefined) {
+      return;
+    }
+    for (const listener of [...set]) {
+      listener();
+    }
+  }
+
+  /** Stops watching everything (the files stay; a restart picks them up again). */
+  shutdown(): void {
+    clearInterval(this.poll);
+    for (const id of [...this.live.keys()]) {
+      this.close(id);
+    }
+  }
+}

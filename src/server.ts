@@ -1,0 +1,130 @@
+/**
+ * Wires one running jobgate: data directory, store, output, executor, domain, HTTP server,
+ * and the ordered stop (stop accepting → stop the executor → end streams → close the store).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/schema.js';
+import { isLoopback } from './config/load.js';
+import { closeDatabase, openDatabase } from './db/database.js';
+import { JobsRepository } from './db/jobs-repository.js';
+import { JobService } from './domain/jobs-service.js';
+import { baseEnvironment } from './domain/job-environment.js';
+import { OutputStore } from './output/output-store.js';
+import { createExecutor } from './executors/select.js';
+import type { Executor, StopMode } from './executors/types.js';
+import { openAuthenticator, type Authenticator } from './http/middleware/auth.js';
+import { createApp } from './app.js';
+import { lockDataDir } from './data-dir-lock.js';
+import type { Logger } from './logger.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  jobs: JobService;
+  /** Stops everything; resolves when the store is closed. */
+  stop(mode: StopMode, reason: string): Promise<void>;
+  /** Resolves with the reason once a stop has completed (e.g. after service/stop). */
+  stopped: Promise<string>;
+}
+
+export interface ServerOptions {
+  config: Config;
+  logger: Logger;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Overrides for tests and other executors. */
+  executor?: Executor;
+  authenticator?: Authenticator;
+}
+
+export class StartupError extends Error {}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const env = options.env ?? process.env;
+  if (!config.requireAuth && !isLoopback(config.host)) {
+    if (!config.allowUnauthenticated) {
+      throw new StartupError(
+        `refusing to listen on ${config.host} without authentication: anyone who can reach it could run commands as ${os.userInfo().username}. ` +
+          'Turn auth on (FLUX_REQUIRE_AUTH=true with FLUX_USER, FLUX_TOKEN, FLUX_SECRET_KEY) or pass --allow-unauthenticated.',
+      );
+    }
+    logger.warn({ host: config.host }, 'WARNING: listening on a non-loopback address with authentication OFF; anyone who can reach this port can run commands');
+  }
+
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = lockDataDir(config.dataDir);
+  const db = openDatabase({ file: path.join(config.dataDir, 'jobgate.db') });
+  const repo = new JobsRepository(db);
+  const output = new OutputStore({ dataDir: config.dataDir, warn: (message, id) => logger.warn({ job: id.toString() }, message) });
+  const executor = options.executor ?? createExecutor(config);
+  const jobs = new JobService({
+    repo,
+    executor,
+    output,
+    spec: { maxNodes: config.maxNodes, defaultWorkdir: config.defaultWorkdir, defaultOptionFlags: config.defaultOptionFlags },
+    baseEnv: baseEnvironment(env),
+    userid: process.getuid?.() ?? 0,
+    logger,
+  });
+  await jobs.start();
+
+  let resolveStopped: (reason: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => {
+    resolveStopped = resolve;
+  });
+  let stopping: Promise<void> | null = null;
+
+  const authenticator = options.authenticator ?? openAuthenticator(os.userInfo().username);
+  const { app } = createApp({
+    config,
+    jobs,
+    output,
+    authenticator,
+    logger,
+    requestStop: (reason) => {
+      void stop('cancel-jobs', reason);
+    },
+  });
+  const server = http.createServer({ maxHeaderSize: 64 * 1024, requestTimeout: 0 }, app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+
+  function stop(mode: StopMode, reason: string): Promise<void> {
+    if (stopping !== null) {
+      return stopping;
+    }
+    stopping = (async () => {
+      logger.info({ reason, mode }, 'stopping');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.stop(mode);
+      // Streams have had their final event ('stopping'); drop idle keep-alive connections.
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+      output.shutdown();
+      closeDatabase(db);
+      unlock();
+      logger.info({ reason }, 'stopped');
+      resolveStopped(reason);
+    })();
+    return stopping;
+  }
+
+  logger.info({ url, executor: executor.name, dataDir: config.dataDir, auth: config.requireAuth }, 'jobgate listening');
+  return { url, port: address.port, jobs, stop, stopped };
+}

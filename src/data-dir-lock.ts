@@ -14,14 +14,22 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Directories this process holds (a lock with our own pid is not stale). */
+const held = new Set<string>();
+
 export function lockDataDir(dataDir: string): () => void {
   const file = path.join(dataDir, 'jobgate.lock');
+  if (held.has(file)) {
+    throw new Error(`${dataDir} is in use by another jobgate (pid ${process.pid})`);
+  }
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const fd = fs.openSync(file, 'wx', 0o600);
       fs.writeSync(fd, String(process.pid));
       fs.closeSync(fd);
+      held.add(file);
       return () => {
+        held.delete(file);
         try {
           if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) {
             fs.rmSync(file);

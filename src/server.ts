@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/schema.js';
 import { isLoopback } from './config/load.js';
-import { closeDatabase, openDatabase } from './db/database.js';
+import { closeDatabase, openDatabase, type Db } from './db/database.js';
 import { JobsRepository } from './db/jobs-repository.js';
 import { JobService } from './domain/jobs-service.js';
 import { baseEnvironment } from './domain/job-environment.js';
@@ -44,7 +44,6 @@ export class StartupError extends Error {}
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const env = options.env ?? process.env;
   if (!config.requireAuth && !isLoopback(config.host)) {
     if (!config.allowUnauthenticated) {
       throw new StartupError(
@@ -57,7 +56,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const unlock = lockDataDir(config.dataDir);
-  const db = openDatabase({ file: path.join(config.dataDir, 'jobgate.db') });
+  let db: Db | null = null;
+  try {
+    db = openDatabase({ file: path.join(config.dataDir, 'jobgate.db') });
+    return await serveOn(options, db, unlock);
+  } catch (error: unknown) {
+    if (db !== null) {
+      closeDatabase(db);
+    }
+    unlock();
+    throw error;
+  }
+}
+
+async function serveOn(options: ServerOptions, db: Db, unlock: () => void): Promise<RunningServer> {
+  const { config, logger } = options;
+  const env = options.env ?? process.env;
   const repo = new JobsRepository(db);
   const output = new OutputStore({ dataDir: config.dataDir, warn: (message, id) => logger.warn({ job: id.toString() }, message) });
   const executor = options.executor ?? createExecutor(config);

@@ -46,6 +46,8 @@ type Events = { change: [JobChange]; stopping: [] };
 export class JobService extends EventEmitter<Events> {
   private readonly ids: FluidGenerator;
   private stopping = false;
+  /** Set once the executor has stopped: the store may be closed, nothing more is recorded. */
+  private stopped = false;
   private readonly repo: JobsRepository;
   private readonly executor: Executor;
   private readonly output: OutputStore;
@@ -113,6 +115,10 @@ export class JobService extends EventEmitter<Events> {
 
   /** Persists one executor event and the job's new projection, then tells listeners. */
   private record(event: ExecutorEvent): void {
+    if (this.stopped) {
+      this.deps.logger.debug({ job: event.id.toString(), event: event.name }, 'event after stop ignored (the next start reconciles)');
+      return;
+    }
     let job = this.repo.get(event.id);
     if (job === undefined) {
       if (event.name !== 'submit') {
@@ -400,6 +406,7 @@ export class JobService extends EventEmitter<Events> {
     try {
       await this.executor.stop(mode);
     } finally {
+      this.stopped = true;
       // Followers have seen the last state changes; now they get their final event.
       this.emit('stopping');
     }

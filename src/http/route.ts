@@ -7,7 +7,10 @@
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import type { z } from 'zod';
+import type { Actor } from '../domain/job.js';
+import { AppError } from '../errors.js';
 import type { AppState } from './state.js';
+import { requireActor } from './middleware/auth.js';
 import { parseWith } from './validation.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -47,11 +50,19 @@ export class ApiCatalog {
 }
 
 export interface RouteInput<Q extends z.ZodType, B extends z.ZodType> {
+  /** The caller: always set on `user` and `superuser` routes, possibly unset on `public` ones. */
+  actor: Actor | undefined;
   query: z.output<Q>;
   body: z.output<B>;
 }
 
-type Handler<Q extends z.ZodType, B extends z.ZodType> = (ctx: ParameterizedContext<AppState> & { params: Record<string, string> }, input: RouteInput<Q, B>) => Promise<void>;
+/** Input of a route that needs a caller (access `user` or `superuser`). */
+export interface AuthedInput<Q extends z.ZodType, B extends z.ZodType> extends RouteInput<Q, B> {
+  actor: Actor;
+}
+
+type RouteContext = ParameterizedContext<AppState> & { params: Record<string, string> };
+type Handler<Q extends z.ZodType, B extends z.ZodType> = (ctx: RouteContext, input: AuthedInput<Q, B>) => Promise<void>;
 
 export function defineRoute<Q extends z.ZodType, B extends z.ZodType>(
   router: Router<AppState>,
@@ -61,9 +72,16 @@ export function defineRoute<Q extends z.ZodType, B extends z.ZodType>(
 ): void {
   catalog.add(spec as unknown as RouteSpec);
   router[spec.method](spec.path, async (ctx) => {
+    // Who is asking is settled before the inputs are read, as in flux-restful-api: an
+    // unauthenticated request gets its 401 (and the client its cue to log in) even when invalid.
+    const actor = spec.access === 'public' ? ctx.state.actor : requireActor(ctx);
+    if (spec.access === 'superuser' && actor !== undefined && !actor.superuser) {
+      throw new AppError(403, 'FORBIDDEN', "The user doesn't have enough privileges").withBody({ detail: "The user doesn't have enough privileges" });
+    }
     const query = spec.query === undefined ? {} : parseWith(spec.query, ctx.query, 'query');
     const rawBody: unknown = (ctx.request as { body?: unknown }).body;
     const body = spec.body === undefined || spec.bodyHandledByRoute ? rawBody : parseWith(spec.body, rawBody ?? {}, 'body');
-    await handler(ctx as ParameterizedContext<AppState> & { params: Record<string, string> }, { query, body } as RouteInput<Q, B>);
+    // Public routes may have no actor; the cast only widens what `user` routes guarantee.
+    await handler(ctx as RouteContext, { actor, query, body } as AuthedInput<Q, B>);
   });
 }

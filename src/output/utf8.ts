@@ -12,7 +12,7 @@ export function completeUtf8Length(data: Buffer): number {
     if ((byte & 0xc0) === 0x80) {
       continue;
     }
-    const expected = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte < 0xe0 ? 2 : 1;
+    const expected = byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 1;
     return expected > back ? end - back : end;
   }
   return end;

@@ -74,7 +74,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
 export { parseJsonLossless as parseExact } from '../../src/lib/json.js';
 
 /** Waits for a job to be INACTIVE and returns its detail. */
-export async function waitForJobEnd(server: TestServer, id: bigint | number | string, timeoutMs = 20000): Promise<Record<string, unknown>> {
+export async function waitForJobEnd(server: Pick<TestServer, 'request'>, id: bigint | number | string, timeoutMs = 20000): Promise<Record<string, unknown>> {
   return waitFor(async () => {
     const response = await server.request.get(`/v1/jobs/${id.toString()}`);
     const body = response.body as Record<string, unknown>;
@@ -83,7 +83,7 @@ export async function waitForJobEnd(server: TestServer, id: bigint | number | st
 }
 
 /** Submits through the API (query string, as the Python client does) and returns the id text (exact). */
-export async function submitJob(server: TestServer, params: Record<string, string | number | boolean>, envars?: Record<string, string>): Promise<string> {
+export async function submitJob(server: Pick<TestServer, 'request'>, params: Record<string, string | number | boolean>, envars?: Record<string, string>): Promise<string> {
   let request = server.request.post('/v1/jobs/submit').query(params);
   if (envars !== undefined) {
     request = request.set('Content-Type', 'application/json').send(JSON.stringify(envars));

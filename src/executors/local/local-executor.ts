@@ -101,6 +101,8 @@ export class LocalExecutor implements Executor {
   private order = 0;
   private reattachTimer: NodeJS.Timeout | null = null;
   private stopping = false;
+  /** After a stop that leaves jobs running: nothing more is reported. */
+  private detached = false;
 
   constructor(private readonly options: LocalExecutorOptions) {
     this.cores = new ResourcePool(options.cores);
@@ -334,6 +336,10 @@ export class LocalExecutor implements Executor {
   }
 
   private taskExited(running: RunningJob, task: RunningTask, exit: ExitInfo): void {
+    if (this.detached) {
+      // Left running at a stop: its status file tells the next start how it ended.
+      return;
+    }
     task.exit = exit;
     if (running.tasks.every((each) => each.exit !== null)) {
       this.finish(running, combineStatus(running.tasks.map((each) => each.exit ?? { code: 0, signal: null })));
@@ -565,6 +571,7 @@ export class LocalExecutor implements Executor {
     }
     if (mode === 'leave-jobs') {
       // Tasks are detached and keep running; their status lands on disk for the next start.
+      this.detached = true;
       for (const running of this.running.values()) {
         for (const timer of running.timers) {
           clearTimeout(timer);

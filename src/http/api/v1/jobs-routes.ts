@@ -3,7 +3,6 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { AppError } from '../../../errors.js';
 import type { AppState } from '../../state.js';
-import { requireActor } from '../../middleware/auth.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { presentJobDetail, presentJobSummary } from '../../presenters/job.js';
 import { jobIdParam } from './params.js';
@@ -33,8 +32,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
       422: { description: 'A parameter of the wrong type (FastAPI shape, naming it)' },
       503: { description: 'Stopping, or the backend is unreachable (Retry-After)' },
     },
-  }, async (ctx) => {
-    const actor = requireActor(ctx);
+  }, async (ctx, { actor }) => {
     const { input, user } = readSubmitRequest(ctx);
     // With auth off the original recorded a `user` parameter as the job's user; with auth on
     // the owner is always the authenticated user.
@@ -52,8 +50,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     access: 'user',
     query: listQuery,
     responses: { 200: { description: 'The jobs the caller may see' } },
-  }, async (ctx, { query }) => {
-    const actor = requireActor(ctx);
+  }, async (ctx, { actor, query }) => {
     const details = query.details ?? query.detail ?? false;
     const max = deps.config.maxPageLength;
     const jobs = deps.jobs.query({ sort: [], offset: query.offset ?? 0, limit: Math.min(query.limit ?? max, max) }, actor);
@@ -75,8 +72,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     access: 'user',
     pathParams: JOBID,
     responses: { 200: { description: 'The job' }, 400: { description: 'Not a job id' }, 404: { description: 'No such job (or not yours)' } },
-  }, async (ctx) => {
-    const actor = requireActor(ctx);
+  }, async (ctx, { actor }) => {
     const job = deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
     ctx.body = presentJobDetail(job, deps.now());
   });
@@ -94,8 +90,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
       404: { description: 'No such job (or not yours)' },
       409: { description: '`{"Message": "Job cannot be cancelled: job is inactive."}`' },
     },
-  }, async (ctx, { query }) => {
-    const actor = requireActor(ctx);
+  }, async (ctx, { actor, query }) => {
     const given = ctx.params.jobid ?? '';
     const id = jobIdParam(given);
     try {

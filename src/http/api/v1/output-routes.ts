@@ -15,7 +15,6 @@ import type { OutputView } from '../../../output/layout.js';
 import type { OutputChunk } from '../../../output/reader.js';
 import { completeUtf8Length, isValidUtf8, splitLines } from '../../../output/utf8.js';
 import type { AppState } from '../../state.js';
-import { requireActor } from '../../middleware/auth.js';
 import { presentJobDetail } from '../../presenters/job.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { outputQuery } from './schemas.js';
@@ -54,11 +53,7 @@ function encodeChunk(chunk: OutputChunk): { stream: string; data: string; encodi
 export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
 
-  const visibleJob = (ctx: ParameterizedContext<AppState>): { actor: Actor; job: JobRecord } => {
-    const actor = requireActor(ctx);
-    const job = deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
-    return { actor, job };
-  };
+  const visibleJob = (ctx: ParameterizedContext<AppState>, actor: Actor): JobRecord => deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
 
   const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
 
@@ -72,8 +67,8 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     pathParams: JOBID,
     query: outputQuery,
     responses: { 200: { description: 'Output lines (or chunks, or raw bytes) and the next cursor' }, 404: { description: 'No such job (or not yours)' } },
-  }, async (ctx, { query }) => {
-    const { job } = visibleJob(ctx);
+  }, async (ctx, { actor, query }) => {
+    const job = visibleJob(ctx, actor);
     const params = toParams(query);
     const reader = deps.output.reader(job.id);
     const start = params.tail !== undefined ? reader.tailCursor(params.view, params.tail) : (params.since ?? 0);
@@ -120,8 +115,8 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     pathParams: JOBID,
     query: outputQuery,
     responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } },
-  }, async (ctx, { query }) => {
-    const { actor, job } = visibleJob(ctx);
+  }, async (ctx, { actor, query }) => {
+    const job = visibleJob(ctx, actor);
     streamEvents(ctx, actor, job, toParams(query));
   });
 
@@ -135,8 +130,8 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     pathParams: JOBID,
     query: outputQuery,
     responses: { 200: { description: 'Output bytes as they come', contentType: 'text/plain' } },
-  }, async (ctx, { query }) => {
-    const { actor, job } = visibleJob(ctx);
+  }, async (ctx, { actor, query }) => {
+    const job = visibleJob(ctx, actor);
     const params = toParams(query);
     if ((ctx.get('Accept') ?? '').includes('text/event-stream')) {
       streamEvents(ctx, actor, job, params);

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { SORT_COLUMNS, type JobQuery, type SortColumn } from '../../../db/jobs-repository.js';
 import { JOB_RESULTS, JOB_STATES, type JobResult, type JobState } from '../../../domain/job.js';
 import type { AppState } from '../../state.js';
-import { requireActor } from '../../middleware/auth.js';
 import { presentJobDetail } from '../../presenters/job.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { param, parseWith } from '../../validation.js';
@@ -40,8 +39,7 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     access: 'user',
     query: searchQuery,
     responses: { 200: { description: '`{draw, recordsTotal, recordsFiltered, data: [job detail...]}`' }, 422: { description: 'A parameter of the wrong type' } },
-  }, async (ctx, { query }) => {
-    const actor = requireActor(ctx);
+  }, async (ctx, { actor, query }) => {
     const raw = parseWith(indexedParams, ctx.query, 'query');
     const read = <T>(schema: z.ZodType<T>, name: string): T => parseWith(z.object({ [name]: schema }), { [name]: raw[name] }, 'query')[name] as T;
     const draw = query.draw;

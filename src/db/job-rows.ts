@@ -66,7 +66,7 @@ export function rowToJob(row: Row): JobRecord {
 type Column = string;
 type Value = string | number | bigint | null;
 
-/** Flattens a (partial) JobRecord into column → value pairs. */
+/** Flattens a (partial) JobRecord into `jobs` column → value pairs (argv and spec are stored apart). */
 export function jobToColumns(job: Partial<JobRecord>): Record<Column, Value> {
   const columns: Record<Column, Value> = {};
   const set = (column: string, value: Value | undefined): void => {
@@ -79,8 +79,6 @@ export function jobToColumns(job: Partial<JobRecord>): Record<Column, Value> {
   set('owner', job.owner);
   set('userid', job.userid);
   set('name', job.name);
-  set('command', job.command === undefined ? undefined : JSON.stringify(job.command));
-  set('spec', job.spec === undefined ? undefined : JSON.stringify(job.spec));
   set('executor', job.executor);
   set('backend_ref', job.backendRef);
   set('state', job.state);

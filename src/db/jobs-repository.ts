@@ -1,43 +1,45 @@
 /**
  * Named queries over jobs and their events. Every statement is prepared once. Listing and
- * search page, sort and filter in SQL over indexed columns; nothing loads all jobs.
+ * search filter, sort and page in SQL: the page's ids are chosen over the narrow `jobs` table
+ * (and indexes), then only those rows are joined with their specs — a deferred join, so a sort
+ * over 100,000 jobs never drags whole records through the sorter.
  */
 import type { Db, Statement } from './database.js';
-import type { JobRecord, JobResult, JobState } from '../domain/job.js';
-import type { JobId } from '../lib/jobid.js';
+import { JOB_RESULTS, JOB_STATES, type JobRecord, type JobResult, type JobState } from '../domain/job.js';
+import { toF58, type JobId } from '../lib/jobid.js';
 import { jobToColumns, rowToJob, type Row } from './job-rows.js';
 
 /** Columns the listing can be sorted by, mapped to SQL expressions (a whitelist: nothing else reaches SQL). */
 export const SORT_COLUMNS = {
-  id: 'id',
-  name: 'name',
-  owner: 'owner',
-  state: "CASE state WHEN 'NEW' THEN 0 WHEN 'DEPEND' THEN 1 WHEN 'PRIORITY' THEN 2 WHEN 'SCHED' THEN 3 WHEN 'RUN' THEN 4 WHEN 'CLEANUP' THEN 5 ELSE 6 END",
-  result: 'result',
-  returncode: 'returncode',
-  runtime: 'CASE WHEN t_run IS NULL THEN 0 ELSE COALESCE(t_cleanup, :now) - t_run END',
-  t_submit: 't_submit',
-  t_run: 't_run',
-  t_inactive: 't_inactive',
-  urgency: 'urgency',
-  priority: 'priority',
-  ntasks: 'ntasks',
-  ncores: 'ncores',
-  nnodes: 'nnodes',
-  duration: 'duration',
-  nodelist: 'nodelist',
-  ranks: 'ranks',
-  expiration: 'expiration',
-  waitstatus: 'waitstatus',
-  exception: 'exception_note',
-  queue: 'queue',
+  id: 'j.id',
+  name: 'j.name',
+  owner: 'j.owner',
+  state: "CASE j.state WHEN 'NEW' THEN 0 WHEN 'DEPEND' THEN 1 WHEN 'PRIORITY' THEN 2 WHEN 'SCHED' THEN 3 WHEN 'RUN' THEN 4 WHEN 'CLEANUP' THEN 5 ELSE 6 END",
+  result: 'j.result',
+  returncode: 'j.returncode',
+  runtime: 'CASE WHEN j.t_run IS NULL THEN 0 ELSE COALESCE(j.t_cleanup, @now) - j.t_run END',
+  t_submit: 'j.t_submit',
+  t_run: 'j.t_run',
+  t_inactive: 'j.t_inactive',
+  urgency: 'j.urgency',
+  priority: 'j.priority',
+  ntasks: 'j.ntasks',
+  ncores: 'j.ncores',
+  nnodes: 'j.nnodes',
+  duration: 'j.duration',
+  nodelist: 'j.nodelist',
+  ranks: 'j.ranks',
+  expiration: 'j.expiration',
+  waitstatus: 'j.waitstatus',
+  exception: 'j.exception_note',
+  queue: 'j.queue',
 } as const;
 export type SortColumn = keyof typeof SORT_COLUMNS;
 
 export interface JobFilter {
   /** Only jobs of this owner (a non-superuser's view). */
   visibleTo?: string;
-  /** Substring over id, F58 id, name, command, owner; or a state/result name. */
+  /** Substring over id, F58 id, name, command, owner, cwd; or (a prefix of) a state/result name. */
   text?: string;
   states?: JobState[];
   results?: JobResult[];
@@ -50,7 +52,7 @@ export interface JobFilter {
   startedTo?: number;
   endedFrom?: number;
   endedTo?: number;
-  /** Extra SQL conditions contributed by other repositories (tags, metadata), with parameters. */
+  /** Extra SQL conditions over `j` (the jobs table) contributed by other repositories (tags, metadata). */
   extra?: { sql: string; params: Record<string, unknown> }[];
 }
 
@@ -68,6 +70,9 @@ export interface StoredEvent {
   context: Record<string, unknown> | null;
 }
 
+const JOB_COLUMNS = 'j.*, s.command, s.spec';
+const SEARCHABLE = new Set(['name', 'owner', 'cwd', 'command']);
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
@@ -76,8 +81,22 @@ function ftsPhrase(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
-export function searchTextOf(job: Pick<JobRecord, 'id' | 'name' | 'command' | 'owner' | 'cwd'>, f58: string): string {
-  return [job.id.toString(), f58, f58.replace(/^ƒ/, 'f'), job.name, job.command.join(' '), job.owner, job.cwd ?? ''].join(' ').toLowerCase();
+/** The text the search box matches for a job (lower case). */
+export function searchTextOf(job: Pick<JobRecord, 'id' | 'name' | 'command' | 'owner' | 'cwd'>): string {
+  const f58 = toF58(job.id);
+  return [job.id.toString(), f58, `f${f58.slice(1)}`, job.name, job.command.join(' '), job.owner, job.cwd ?? ''].join(' ').toLowerCase();
+}
+
+/** State and result names a search word stands for: exact, or a prefix of three letters or more. */
+function namedBy<T extends string>(word: string, names: readonly T[]): T[] {
+  const upper = word.toUpperCase();
+  return names.filter((name) => name === upper || (upper.length >= 3 && name.startsWith(upper)));
+}
+
+interface Where {
+  sql: string;
+  /** The text filter alone, as a set of ids, when it is the only condition (counted without touching rows). */
+  textOnly: string | null;
 }
 
 export class JobsRepository {
@@ -102,21 +121,23 @@ export class JobsRepository {
     return this.db.transaction(work)();
   }
 
-  insert(job: JobRecord, searchText: string): void {
-    const columns = { ...jobToColumns(job), search_text: searchText };
+  insert(job: JobRecord): void {
+    const columns = jobToColumns(job);
     const names = Object.keys(columns);
-    const sql = `INSERT INTO jobs (${names.join(', ')}) VALUES (${names.map((name) => `@${name}`).join(', ')})`;
-    this.statement(sql).run(columns);
+    this.statement(`INSERT INTO jobs (${names.join(', ')}) VALUES (${names.map((name) => `@${name}`).join(', ')})`).run(columns);
+    this.statement('INSERT INTO job_specs (id, command, spec) VALUES (?, ?, ?)').run(job.id, JSON.stringify(job.command), JSON.stringify(job.spec));
+    this.statement('INSERT INTO job_search (id, text) VALUES (?, ?)').run(job.id, searchTextOf(job));
   }
 
   /** Removes a job the backend refused before anyone was told it existed. */
   deleteJob(id: JobId): void {
-    this.statement('DELETE FROM job_events WHERE job_id = ?').run(id);
-    this.statement('DELETE FROM jobs WHERE id = ?').run(id);
+    for (const table of ['job_events', 'job_search', 'job_specs', 'jobs']) {
+      this.statement(`DELETE FROM ${table} WHERE ${table === 'job_events' ? 'job_id' : 'id'} = ?`).run(id);
+    }
   }
 
   get(id: JobId): JobRecord | undefined {
-    const row = this.statement('SELECT * FROM jobs WHERE id = ?', true).get(id) as Row | undefined;
+    const row = this.statement(`SELECT ${JOB_COLUMNS} FROM jobs j JOIN job_specs s ON s.id = j.id WHERE j.id = ?`, true).get(id) as Row | undefined;
     return row === undefined ? undefined : rowToJob(row);
   }
 
@@ -128,11 +149,21 @@ export class JobsRepository {
     const columns = jobToColumns(patch);
     delete columns.id;
     const names = Object.keys(columns);
-    if (names.length === 0) {
-      return;
+    if (names.length > 0) {
+      this.statement(`UPDATE jobs SET ${names.map((name) => `${name} = @${name}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
     }
-    const sql = `UPDATE jobs SET ${names.map((name) => `${name} = @${name}`).join(', ')} WHERE id = @id`;
-    this.statement(sql).run({ ...columns, id });
+    if (patch.command !== undefined || patch.spec !== undefined) {
+      const current = this.get(id);
+      if (current !== undefined) {
+        this.statement('UPDATE job_specs SET command = ?, spec = ? WHERE id = ?').run(JSON.stringify(patch.command ?? current.command), JSON.stringify(patch.spec ?? current.spec), id);
+      }
+    }
+    if (Object.keys(patch).some((key) => SEARCHABLE.has(key))) {
+      const current = this.get(id);
+      if (current !== undefined) {
+        this.statement('UPDATE job_search SET text = ? WHERE id = ?').run(searchTextOf(current), id);
+      }
+    }
   }
 
   appendEvent(id: JobId, t: number, name: string, context: Record<string, unknown> | null): number {
@@ -157,12 +188,11 @@ export class JobsRepository {
   }
 
   lastEventSeq(): number {
-    const value = this.statement('SELECT COALESCE(MAX(seq), 0) FROM job_events').pluck().get();
-    return Number(value);
+    return Number(this.statement('SELECT COALESCE(MAX(seq), 0) FROM job_events').pluck().get());
   }
 
   active(executor: string): JobRecord[] {
-    const rows = this.statement("SELECT * FROM jobs WHERE executor = ? AND state <> 'INACTIVE' ORDER BY t_submit, id", true).all(executor) as Row[];
+    const rows = this.statement(`SELECT ${JOB_COLUMNS} FROM jobs j JOIN job_specs s ON s.id = j.id WHERE j.executor = ? AND j.state <> 'INACTIVE' ORDER BY j.t_submit, j.id`, true).all(executor) as Row[];
     return rows.map(rowToJob);
   }
 
@@ -176,22 +206,38 @@ export class JobsRepository {
     return Object.fromEntries(rows.map((row) => [row.state, row.n]));
   }
 
-  private where(filter: JobFilter, params: Record<string, unknown>): string {
+  /** The ids whose text matches: the trigram index for three characters or more, a scan of the narrow search table below that. */
+  private textSet(text: string, params: Record<string, unknown>): string {
+    const parts: string[] = [];
+    if (text.length >= 3) {
+      params.fts = ftsPhrase(text);
+      parts.push('SELECT rowid FROM job_search_fts WHERE job_search_fts MATCH @fts');
+    } else {
+      params.like = `%${escapeLike(text)}%`;
+      parts.push("SELECT id FROM job_search WHERE text LIKE @like ESCAPE '\\'");
+    }
+    namedBy(text, JOB_STATES).forEach((state, index) => {
+      params[`textState${index}`] = state;
+      parts.push(`SELECT id FROM jobs WHERE state = @textState${index}`);
+    });
+    namedBy(text, JOB_RESULTS).forEach((result, index) => {
+      params[`textResult${index}`] = result;
+      parts.push(`SELECT id FROM jobs WHERE result = @textResult${index}`);
+    });
+    return parts.join(' UNION ');
+  }
+
+  private where(filter: JobFilter, params: Record<string, unknown>): Where {
     const clauses: string[] = [];
+    let textSet: string | null = null;
     if (filter.visibleTo !== undefined) {
-      clauses.push('owner = @visibleTo');
+      clauses.push('j.owner = @visibleTo');
       params.visibleTo = filter.visibleTo;
     }
     const text = filter.text?.trim().toLowerCase();
     if (text) {
-      params.textUpper = text.toUpperCase();
-      if (text.length >= 3) {
-        params.fts = ftsPhrase(text);
-        clauses.push('(id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH @fts) OR state = @textUpper OR result = @textUpper)');
-      } else {
-        params.like = `%${escapeLike(text)}%`;
-        clauses.push("(search_text LIKE @like ESCAPE '\\' OR state = @textUpper OR result = @textUpper)");
-      }
+      textSet = this.textSet(text, params);
+      clauses.push(`j.id IN (${textSet})`);
     }
     const list = (column: string, values: readonly string[] | undefined, key: string): void => {
       if (values === undefined || values.length === 0) {
@@ -201,7 +247,7 @@ export class JobsRepository {
         params[`${key}${index}`] = value;
         return `@${key}${index}`;
       });
-      clauses.push(`${column} IN (${names.join(', ')})`);
+      clauses.push(`j.${column} IN (${names.join(', ')})`);
     };
     list('state', filter.states, 'state');
     list('result', filter.results, 'result');
@@ -210,11 +256,11 @@ export class JobsRepository {
     list('queue', filter.queues, 'queue');
     const range = (column: string, from: number | undefined, to: number | undefined, key: string): void => {
       if (from !== undefined) {
-        clauses.push(`${column} >= @${key}From`);
+        clauses.push(`j.${column} >= @${key}From`);
         params[`${key}From`] = from;
       }
       if (to !== undefined) {
-        clauses.push(`${column} <= @${key}To`);
+        clauses.push(`j.${column} <= @${key}To`);
         params[`${key}To`] = to;
       }
     };
@@ -225,31 +271,37 @@ export class JobsRepository {
       clauses.push(`(${extra.sql})`);
       Object.assign(params, extra.params);
     }
-    return clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+    return {
+      sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '',
+      textOnly: clauses.length === 1 && textSet !== null ? textSet : null,
+    };
   }
 
   count(filter: JobFilter): number {
     const params: Record<string, unknown> = {};
     const where = this.where(filter, params);
-    return Number(this.statement(`SELECT COUNT(*) FROM jobs ${where}`).pluck().get(params));
+    const sql = where.textOnly !== null ? `SELECT COUNT(*) FROM (${where.textOnly})` : `SELECT COUNT(*) FROM jobs j ${where.sql}`;
+    return Number(this.statement(sql).pluck().get(params));
   }
 
   /** ORDER BY for a sort list: the chosen columns (empty values last), then newest first. */
   private orderBy(sort: JobQuery['sort'], params: Record<string, unknown>, nowSeconds: number): string {
-    const order = sort.map(({ column, direction }) => `${SORT_COLUMNS[column]} ${direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`);
-    order.push('t_submit DESC', 'id DESC');
+    // SQLite puts NULLs first when ascending: ask for them last there (descending already does).
+    const order = sort.map(({ column, direction }) => `${SORT_COLUMNS[column]} ${direction === 'asc' ? 'ASC NULLS LAST' : 'DESC'}`);
+    order.push('j.t_submit DESC', 'j.id DESC');
     const sql = order.join(', ');
-    if (sql.includes(':now')) {
+    if (sql.includes('@now')) {
       params.now = nowSeconds;
     }
-    return sql.replaceAll(':now', '@now');
+    return sql;
   }
 
   query(query: JobQuery, nowSeconds: number): JobRecord[] {
     const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
     const where = this.where(query, params);
     const order = this.orderBy(query.sort, params, nowSeconds);
-    const sql = `SELECT * FROM jobs ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+    const page = `SELECT j.id FROM jobs j ${where.sql} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+    const sql = `SELECT ${JOB_COLUMNS} FROM jobs j JOIN job_specs s ON s.id = j.id WHERE j.id IN (${page}) ORDER BY ${order}`;
     return (this.statement(sql, true).all(params) as Row[]).map(rowToJob);
   }
 
@@ -258,7 +310,8 @@ export class JobsRepository {
     const params: Record<string, unknown> = {};
     const where = this.where(query, params);
     const order = this.orderBy(query.sort, params, nowSeconds);
-    for (const row of this.statement(`SELECT * FROM jobs ${where} ORDER BY ${order}`, true).iterate(params) as IterableIterator<Row>) {
+    const sql = `SELECT ${JOB_COLUMNS} FROM jobs j JOIN job_specs s ON s.id = j.id ${where.sql} ORDER BY ${order}`;
+    for (const row of this.statement(sql, true).iterate(params) as IterableIterator<Row>) {
       yield rowToJob(row);
     }
   }

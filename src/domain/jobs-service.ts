@@ -5,13 +5,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { AppError, conflict, notFound, unavailable, validationError } from '../errors.js';
-import { FluidGenerator, toF58, type JobId } from '../lib/jobid.js';
+import { FluidGenerator, type JobId } from '../lib/jobid.js';
 import type { JobQuery, JobsRepository, JobFilter } from '../db/jobs-repository.js';
-import { searchTextOf } from '../db/jobs-repository.js';
 import type { OutputStore } from '../output/output-store.js';
 import type { LiveOutput } from '../output/live-output.js';
 import { ExecutorError, type Executor, type ExecutorEvent, type ExecutorSink, type NodeInfo, type StopMode } from '../executors/types.js';
 import { applyEvent } from './job-events.js';
+import { GroupCommit } from './group-commit.js';
 import { buildSpec, MISSING_COMMAND, type SpecContext, type SubmitInput } from './submit-spec.js';
 import { jobEnvironment } from './job-environment.js';
 import { canSee, URGENCY, type Actor, type JobRecord } from './job.js';
@@ -48,6 +48,9 @@ export class JobService extends EventEmitter<Events> {
   private stopping = false;
   /** Set once the executor has stopped: the store may be closed, nothing more is recorded. */
   private stopped = false;
+  private pending: ExecutorEvent[] = [];
+  private eventsQueued = false;
+  private readonly writes: GroupCommit;
   private readonly repo: JobsRepository;
   private readonly executor: Executor;
   private readonly output: OutputStore;
@@ -58,6 +61,7 @@ export class JobService extends EventEmitter<Events> {
     this.repo = deps.repo;
     this.executor = deps.executor;
     this.output = deps.output;
+    this.writes = new GroupCommit((work) => this.repo.transaction(work));
     let epoch = Number(this.repo.getMeta('id_epoch_ms'));
     if (!Number.isFinite(epoch) || epoch <= 0) {
       epoch = this.nowMs();
@@ -107,44 +111,92 @@ export class JobService extends EventEmitter<Events> {
   private sink(): ExecutorSink {
     return {
       event: (event) => this.record(event),
-      backendRef: (id, ref) => this.repo.update(id, { backendRef: ref }),
+      backendRef: (id, ref) => {
+        if (this.stopped) {
+          return;
+        }
+        this.writes.run(() => this.repo.update(id, { backendRef: ref })).catch((error: unknown) => {
+          this.deps.logger.error({ err: error, job: id.toString() }, 'cannot record the backend reference');
+        });
+      },
       output: (id): LiveOutput => this.output.get(id) ?? this.output.reopen(id),
       log: (level, message, fields = {}) => this.deps.logger[level](fields, message),
     };
   }
 
-  /** Persists one executor event and the job's new projection, then tells listeners. */
+  /**
+   * Queues one executor event. Events are persisted with the other writes of the same turn of
+   * the event loop (a job's finish, release, free and clean arrive in one burst), and
+   * listeners hear of them only after that commit.
+   */
   private record(event: ExecutorEvent): void {
     if (this.stopped) {
       this.deps.logger.debug({ job: event.id.toString(), event: event.name }, 'event after stop ignored (the next start reconciles)');
       return;
     }
-    let job = this.repo.get(event.id);
+    this.pending.push(event);
+    if (!this.eventsQueued) {
+      this.eventsQueued = true;
+      this.persistPending();
+    }
+  }
+
+  private persistPending(): void {
+    let events: ExecutorEvent[] = [];
+    this.writes
+      .run(() => {
+        this.eventsQueued = false;
+        events = this.pending;
+        this.pending = [];
+        const working = new Map<JobId, JobRecord>();
+        const changes: JobChange[] = [];
+        for (const event of events) {
+          const change = this.apply(event, working);
+          if (change !== null) {
+            changes.push(change);
+          }
+        }
+        return changes;
+      })
+      .then(
+        (changes) => {
+          for (const change of changes) {
+            this.emit('change', change);
+          }
+        },
+        (error: unknown) => {
+          // The store refused (disk full, I/O error): keep the events and try again, never drop them.
+          this.deps.logger.error({ err: error, events: events.length }, 'cannot record job events; retrying');
+          this.pending = [...events, ...this.pending];
+          this.eventsQueued = true;
+          setTimeout(() => this.persistPending(), 1000).unref();
+        },
+      );
+  }
+
+  private apply(event: ExecutorEvent, working: Map<JobId, JobRecord>): JobChange | null {
+    let job = working.get(event.id) ?? this.repo.get(event.id);
     if (job === undefined) {
       if (event.name !== 'submit') {
         this.deps.logger.warn({ job: event.id.toString(), event: event.name }, 'event for an unknown job ignored');
-        return;
+        return null;
       }
       job = this.externalRecord(event.id, event.t, event.external);
+      this.repo.insert(job);
     }
     const { id: _id, t, name, ...rest } = event;
-    const context = name === 'submit' ? null : (Object.keys(rest).length > 0 ? (rest as Record<string, unknown>) : null);
+    const context = name === 'submit' ? null : Object.keys(rest).length > 0 ? (rest as Record<string, unknown>) : null;
     const patch = applyEvent(job, event);
     if (name === 'clean') {
       // All output is indexed before the job is seen as inactive, so a follower that sees the
       // end has seen everything.
       this.output.close(job.id);
     }
-    const current = job;
-    const seq = this.repo.transaction(() => {
-      if (name === 'submit' && !this.repo.exists(current.id)) {
-        this.repo.insert(current, searchTextOf(current, toF58(current.id)));
-      }
-      const position = this.repo.appendEvent(current.id, t, name, context);
-      this.repo.update(current.id, patch);
-      return position;
-    });
-    this.emit('change', { seq, job: { ...current, ...patch }, event: { name, t, context } });
+    const seq = this.repo.appendEvent(job.id, t, name, context);
+    this.repo.update(job.id, patch);
+    const updated = { ...job, ...patch };
+    working.set(job.id, updated);
+    return { seq, job: updated, event: { name, t, context } };
   }
 
   private externalRecord(id: JobId, t: number, external: Extract<ExecutorEvent, { name: 'submit' }>['external']): JobRecord {
@@ -256,9 +308,9 @@ export class JobService extends EventEmitter<Events> {
       t_cleanup: null,
       t_inactive: null,
     });
-    const insert = (job: JobRecord): void => {
-      const seq = this.repo.transaction(() => {
-        this.repo.insert(job, searchTextOf(job, toF58(job.id)));
+    const insert = async (job: JobRecord): Promise<void> => {
+      const seq = await this.writes.run(() => {
+        this.repo.insert(job);
         return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency });
       });
       this.emit('change', { seq, job, event: { name: 'submit', t, context: { owner, urgency: spec.urgency } } });
@@ -272,9 +324,11 @@ export class JobService extends EventEmitter<Events> {
       const job = { ...record(outcome.id), backendRef: outcome.backendRef ?? null };
       if (this.repo.exists(job.id)) {
         // The backend's own event stream got there first: keep its progress, add what we know.
-        this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime });
+        await this.writes.run(() =>
+          this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime }),
+        );
       } else {
-        insert(job);
+        await insert(job);
       }
       this.output.reopen(job.id);
       return this.repo.get(job.id) ?? job;
@@ -282,17 +336,18 @@ export class JobService extends EventEmitter<Events> {
 
     const id = this.ids.next();
     const job = record(id);
-    insert(job);
+    await insert(job);
     this.output.reopen(id);
     try {
       const outcome = await this.callExecutor(() => this.executor.submit({ id, owner, spec, env }));
       if (outcome.backendRef !== undefined) {
-        this.repo.update(id, { backendRef: outcome.backendRef });
+        const ref = outcome.backendRef;
+        await this.writes.run(() => this.repo.update(id, { backendRef: ref }));
       }
     } catch (error: unknown) {
       // Refused by the backend: the job never existed, so nothing is left behind.
       this.output.close(id);
-      this.repo.transaction(() => this.repo.deleteJob(id));
+      await this.writes.run(() => this.repo.deleteJob(id));
       throw error;
     }
     return this.repo.get(id) ?? job;
@@ -406,6 +461,7 @@ export class JobService extends EventEmitter<Events> {
     try {
       await this.executor.stop(mode);
     } finally {
+      this.writes.flush();
       this.stopped = true;
       // Followers have seen the last state changes; now they get their final event.
       this.emit('stopping');

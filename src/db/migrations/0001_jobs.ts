@@ -1,4 +1,11 @@
-/** Jobs, their event log and instance metadata. */
+/**
+ * Jobs, their event log and instance metadata.
+ *
+ * `jobs` holds only the scalar columns that listing, sorting and filtering touch, so scans and
+ * sorts over hundreds of thousands of rows stay small; the submitted request (argv, spec with
+ * env vars) lives in `job_specs`, and the text the search box matches in `job_search`, which a
+ * trigram full-text index covers.
+ */
 export const sql = `
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -10,10 +17,8 @@ CREATE TABLE jobs (
   owner              TEXT    NOT NULL,
   userid             INTEGER NOT NULL DEFAULT 0,
   name               TEXT    NOT NULL,
-  command            TEXT    NOT NULL,         -- JSON array: argv
-  spec               TEXT    NOT NULL,         -- JSON: the whole normalised request
   executor           TEXT    NOT NULL,
-  backend_ref        TEXT,                     -- executor's handle (pid/pgid, step id, ...)
+  backend_ref        TEXT,                     -- executor's handle (pids, step id, ...)
   state              TEXT    NOT NULL,
   result             TEXT,
   success            INTEGER,
@@ -41,34 +46,40 @@ CREATE TABLE jobs (
   t_sched            REAL,
   t_run              REAL,
   t_cleanup          REAL,
-  t_inactive         REAL,
-  search_text        TEXT    NOT NULL          -- what the search box matches (lower case)
+  t_inactive         REAL
 ) STRICT;
 
 CREATE INDEX jobs_t_submit   ON jobs (t_submit DESC, id DESC);
 CREATE INDEX jobs_state      ON jobs (state, t_submit DESC);
 CREATE INDEX jobs_owner      ON jobs (owner, t_submit DESC);
 CREATE INDEX jobs_name       ON jobs (name);
-CREATE INDEX jobs_result     ON jobs (result);
+CREATE INDEX jobs_result     ON jobs (result, returncode);
 CREATE INDEX jobs_returncode ON jobs (returncode);
 CREATE INDEX jobs_t_run      ON jobs (t_run);
 CREATE INDEX jobs_t_inactive ON jobs (t_inactive);
 CREATE INDEX jobs_active     ON jobs (executor, state) WHERE state <> 'INACTIVE';
 
--- Substring search over names, commands, owners and ids: a trigram index keeps it fast at
--- hundreds of thousands of jobs (patterns of three characters or more).
-CREATE VIRTUAL TABLE jobs_fts USING fts5(
-  search_text, content='jobs', content_rowid='id', tokenize='trigram'
-);
-CREATE TRIGGER jobs_fts_insert AFTER INSERT ON jobs BEGIN
-  INSERT INTO jobs_fts (rowid, search_text) VALUES (new.id, new.search_text);
+CREATE TABLE job_specs (
+  id      INTEGER PRIMARY KEY,
+  command TEXT NOT NULL,                       -- JSON array: argv
+  spec    TEXT NOT NULL                        -- JSON: the whole normalised request
+) STRICT;
+
+-- Substring search over ids, names, commands, owners and working directories.
+CREATE TABLE job_search (
+  id   INTEGER PRIMARY KEY,
+  text TEXT NOT NULL                           -- lower case
+) STRICT;
+CREATE VIRTUAL TABLE job_search_fts USING fts5(text, content='job_search', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER job_search_insert AFTER INSERT ON job_search BEGIN
+  INSERT INTO job_search_fts (rowid, text) VALUES (new.id, new.text);
 END;
-CREATE TRIGGER jobs_fts_delete AFTER DELETE ON jobs BEGIN
-  INSERT INTO jobs_fts (jobs_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+CREATE TRIGGER job_search_delete AFTER DELETE ON job_search BEGIN
+  INSERT INTO job_search_fts (job_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TRIGGER jobs_fts_update AFTER UPDATE OF search_text ON jobs BEGIN
-  INSERT INTO jobs_fts (jobs_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-  INSERT INTO jobs_fts (rowid, search_text) VALUES (new.id, new.search_text);
+CREATE TRIGGER job_search_update AFTER UPDATE OF text ON job_search BEGIN
+  INSERT INTO job_search_fts (job_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  INSERT INTO job_search_fts (rowid, text) VALUES (new.id, new.text);
 END;
 
 -- Each job's event log in Flux's vocabulary (submit, depend, priority, alloc, start,

@@ -182,8 +182,20 @@ export class LocalExecutor implements Executor {
     return {};
   }
 
+  /** Keeps the queue in start order (urgency, then arrival) without re-sorting thousands of waiting jobs on every submit. */
   private enqueue(job: QueuedJob): void {
-    this.queue.push(job);
+    let low = 0;
+    let high = this.queue.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const other = this.queue[middle];
+      if (other !== undefined && (other.urgency > job.urgency || (other.urgency === job.urgency && other.order < job.order))) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    this.queue.splice(low, 0, job);
   }
 
   /** Starts queued jobs in order while their resources are free; a job that does not fit waits, and so do those behind it. */
@@ -191,7 +203,6 @@ export class LocalExecutor implements Executor {
     if (this.stopping) {
       return;
     }
-    this.queue.sort((a, b) => b.urgency - a.urgency || a.order - b.order);
     while (this.queue.length > 0) {
       const next = this.queue[0];
       if (next === undefined || next.urgency === 0) {
@@ -426,7 +437,9 @@ export class LocalExecutor implements Executor {
       }
       throw new ExecutorError('inactive', 'job is inactive');
     }
+    this.queue.splice(this.queue.indexOf(queued), 1);
     queued.urgency = urgency;
+    this.enqueue(queued);
     const sink = this.emitter();
     const t = this.now();
     sink.event({ id, t, name: 'urgency', urgency });

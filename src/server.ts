@@ -17,6 +17,10 @@ import { OutputStore } from './output/output-store.js';
 import { createExecutor } from './executors/select.js';
 import type { Executor, StopMode } from './executors/types.js';
 import { openAuthenticator, type Authenticator } from './http/middleware/auth.js';
+import { credentialsAuthenticator } from './http/middleware/credentials.js';
+import { AuthService } from './auth/auth-service.js';
+import { loadSigningKey } from './auth/signing-key.js';
+import { keepStorePrivate } from './auth/private-files.js';
 import { createApp } from './app.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Logger } from './logger.js';
@@ -58,6 +62,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const unlock = lockDataDir(config.dataDir);
   const db = openDatabase({ file: path.join(config.dataDir, 'jobgate.db') });
+  let auth: AuthService;
+  try {
+    auth = await startAuth(config, db, logger);
+  } catch (error: unknown) {
+    closeDatabase(db);
+    unlock();
+    throw error;
+  }
   const repo = new JobsRepository(db);
   const output = new OutputStore({ dataDir: config.dataDir, warn: (message, id) => logger.warn({ job: id.toString() }, message) });
   const executor = options.executor ?? createExecutor(config);
@@ -78,12 +90,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   let stopping: Promise<void> | null = null;
 
-  const authenticator = options.authenticator ?? openAuthenticator(os.userInfo().username);
+  const authenticator = options.authenticator ?? (config.requireAuth ? credentialsAuthenticator(auth) : openAuthenticator(os.userInfo().username));
   const { app } = createApp({
     config,
     jobs,
     output,
     authenticator,
+    auth,
     logger,
     requestStop: (reason) => {
       void stop('cancel-jobs', reason);
@@ -127,4 +140,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   logger.info({ url, executor: executor.name, dataDir: config.dataDir, auth: config.requireAuth }, 'jobgate listening');
   return { url, port: address.port, jobs, stop, stopped };
+}
+
+/**
+ * Users, tokens and sessions: the signing key (given, or generated once in the data dir), and
+ * the FLUX_USER superuser brought up to date with FLUX_TOKEN.
+ */
+async function startAuth(config: Config, db: ReturnType<typeof openDatabase>, logger: Logger): Promise<AuthService> {
+  keepStorePrivate(config.dataDir);
+  const auth = new AuthService(db, {
+    signingKey: loadSigningKey(config.dataDir, config.tokenSigningKey),
+    clientSecret: config.clientSecret,
+    lifetimeSeconds: config.tokenLifetimeMinutes * 60,
+  });
+  if (config.superuser !== null) {
+    try {
+      const outcome = await auth.users.ensureSuperuser(config.superuser.name, config.superuser.password);
+      logger.info({ user: config.superuser.name, outcome }, 'superuser from FLUX_USER / FLUX_TOKEN');
+    } catch (error: unknown) {
+      throw new StartupError(`FLUX_USER '${config.superuser.name}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (config.requireAuth && auth.users.count() === 0) {
+    logger.warn('authentication is on but there are no users: set FLUX_USER and FLUX_TOKEN, or add one with `jobgate users add`');
+  }
+  return auth;
 }

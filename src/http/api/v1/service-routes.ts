@@ -1,8 +1,7 @@
 /** Nodes and `POST /v1/service/stop` (which the Flux Operator uses to end a mini-cluster). */
 import Router from '@koa/router';
-import { AppError } from '../../../errors.js';
 import type { AppState } from '../../state.js';
-import { requireActor } from '../../middleware/auth.js';
+import { requireActor, requireSuperuser } from '../../middleware/auth.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { nodesQuery } from './schemas.js';
 import type { ApiDeps } from './context.js';
@@ -20,9 +19,9 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
     query: nodesQuery,
     responses: { 200: { description: 'The nodes that are up' } },
   }, async (ctx, { query }) => {
-    requireActor(ctx);
+    const actor = requireActor(ctx);
     const details = query.details ?? false;
-    const nodes = await deps.jobs.nodes();
+    const nodes = await deps.jobs.nodes(actor);
     const body: Record<string, unknown> = { nodes: [...new Set(nodes.filter((node) => node.state !== 'down').map((node) => node.name))] };
     if (details) {
       body.details = nodes.map((node) => ({
@@ -49,10 +48,7 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
     access: 'superuser',
     responses: { 200: { description: 'Stopping' }, 401: { description: 'Not authenticated' }, 403: { description: 'Not a superuser' } },
   }, async (ctx) => {
-    const actor = requireActor(ctx);
-    if (!actor.superuser) {
-      throw new AppError(403, 'FORBIDDEN', "The user doesn't have enough privileges").withBody({ detail: "The user doesn't have enough privileges" });
-    }
+    const actor = requireSuperuser(ctx);
     ctx.body = { Message: 'Service stopping: no new jobs are accepted, running jobs are canceled, streams are closed, then jobgate exits.' };
     // Answer first; the drain starts once the response has left.
     ctx.res.once('finish', () => deps.requestStop(`service/stop by ${actor.name}`));

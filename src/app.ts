@@ -2,14 +2,17 @@
  * createApp(deps): the Koa application with its middleware in order. It never listens (the
  * server module does), so tests drive it with supertest on a throwaway data directory.
  *
- * Order: request id → error renderer → security headers → query limit → JSON writer → static
- * files → body parser → identify caller → routes.
+ * Order: request id → error renderer → security headers → (loopback host guard, auth off) →
+ * query limit → JSON writer → static files → body parser → identify caller → CSRF check (after
+ * the body parser: forms carry their token in the body) → routes.
  */
 import path from 'node:path';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import nunjucks from 'nunjucks';
+import type { AuthService } from './auth/auth-service.js';
 import type { Config } from './config/schema.js';
+import { isLoopback } from './config/load.js';
 import type { JobService } from './domain/jobs-service.js';
 import type { OutputStore } from './output/output-store.js';
 import { errorRenderer, type ErrorLogger } from './http/middleware/error-renderer.js';
@@ -18,9 +21,13 @@ import { securityHeaders } from './http/middleware/security-headers.js';
 import { queryLimit } from './http/middleware/limits.js';
 import { jsonBody } from './http/middleware/json-body.js';
 import { identify, type Authenticator } from './http/middleware/auth.js';
+import { csrfProtection } from './http/middleware/csrf.js';
+import { loopbackHostGuard } from './http/middleware/host-guard.js';
 import { staticFiles } from './http/static-files.js';
 import { v1Routes } from './http/api/v1/index.js';
 import { pagesRoutes } from './http/pages/pages-routes.js';
+import { authPagesRoutes } from './http/pages/auth-pages.js';
+import { pageRenderer } from './http/pages/render.js';
 import type { AppState } from './http/state.js';
 import { ApiCatalog } from './http/route.js';
 import { projectRoot, version } from './version.js';
@@ -30,6 +37,8 @@ export interface AppDeps {
   jobs: JobService;
   output: OutputStore;
   authenticator: Authenticator;
+  /** Users, tokens and sessions. */
+  auth: AuthService;
   logger: ErrorLogger;
   requestStop: (reason: string) => void;
   now?: () => number;
@@ -58,6 +67,9 @@ export function createApp(deps: AppDeps): JobgateApp {
     }),
   );
   app.use(securityHeaders());
+  if (!deps.config.requireAuth && isLoopback(deps.config.host)) {
+    app.use(loopbackHostGuard());
+  }
   app.use(queryLimit(32 * 1024));
   app.use(jsonBody());
   app.use(staticFiles('/static', path.join(projectRoot, 'static')));
@@ -77,9 +89,11 @@ export function createApp(deps: AppDeps): JobgateApp {
     }),
   );
   app.use(identify(deps.authenticator));
+  app.use(csrfProtection());
 
-  const apiDeps = { config: deps.config, jobs: deps.jobs, output: deps.output, requestStop: deps.requestStop, now };
-  for (const router of [...v1Routes(apiDeps, catalog), pagesRoutes({ views, executor: deps.jobs.executorName, version })]) {
+  const render = pageRenderer(views, deps.config.requireAuth);
+  const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now };
+  for (const router of [...v1Routes(apiDeps, catalog), pagesRoutes({ views, render, executor: deps.jobs.executorName, version }), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

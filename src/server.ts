@@ -17,6 +17,10 @@ import { OutputStore } from './output/output-store.js';
 import { createExecutor } from './executors/select.js';
 import type { Executor, StopMode } from './executors/types.js';
 import { openAuthenticator, type Authenticator } from './http/middleware/auth.js';
+import { credentialsAuthenticator } from './http/middleware/credentials.js';
+import { AuthService } from './auth/auth-service.js';
+import { loadSigningKey } from './auth/signing-key.js';
+import { keepStorePrivate } from './auth/private-files.js';
 import { createApp } from './app.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Logger } from './logger.js';
@@ -59,7 +63,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let db: Db | null = null;
   try {
     db = openDatabase({ file: path.join(config.dataDir, 'jobgate.db') });
-    return await serveOn(options, db, unlock);
+    const auth = await startAuth(config, db, logger);
+    return await serveOn(options, db, auth, unlock);
   } catch (error: unknown) {
     if (db !== null) {
       closeDatabase(db);
@@ -69,7 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 }
 
-async function serveOn(options: ServerOptions, db: Db, unlock: () => void): Promise<RunningServer> {
+async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock: () => void): Promise<RunningServer> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   const repo = new JobsRepository(db);
@@ -92,12 +97,13 @@ async function serveOn(options: ServerOptions, db: Db, unlock: () => void): Prom
   });
   let stopping: Promise<void> | null = null;
 
-  const authenticator = options.authenticator ?? openAuthenticator(os.userInfo().username);
+  const authenticator = options.authenticator ?? (config.requireAuth ? credentialsAuthenticator(auth) : openAuthenticator(os.userInfo().username));
   const { app } = createApp({
     config,
     jobs,
     output,
     authenticator,
+    auth,
     logger,
     requestStop: (reason) => {
       void stop('cancel-jobs', reason);
@@ -141,4 +147,29 @@ async function serveOn(options: ServerOptions, db: Db, unlock: () => void): Prom
 
   logger.info({ url, executor: executor.name, dataDir: config.dataDir, auth: config.requireAuth }, 'jobgate listening');
   return { url, port: address.port, jobs, stop, stopped };
+}
+
+/**
+ * Users, tokens and sessions: the signing key (given, or generated once in the data dir), and
+ * the FLUX_USER superuser brought up to date with FLUX_TOKEN.
+ */
+async function startAuth(config: Config, db: ReturnType<typeof openDatabase>, logger: Logger): Promise<AuthService> {
+  keepStorePrivate(config.dataDir);
+  const auth = new AuthService(db, {
+    signingKey: loadSigningKey(config.dataDir, config.tokenSigningKey),
+    clientSecret: config.clientSecret,
+    lifetimeSeconds: config.tokenLifetimeMinutes * 60,
+  });
+  if (config.superuser !== null) {
+    try {
+      const outcome = await auth.users.ensureSuperuser(config.superuser.name, config.superuser.password);
+      logger.info({ user: config.superuser.name, outcome }, 'superuser from FLUX_USER / FLUX_TOKEN');
+    } catch (error: unknown) {
+      throw new StartupError(`FLUX_USER '${config.superuser.name}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (config.requireAuth && auth.users.count() === 0) {
+    logger.warn('authentication is on but there are no users: set FLUX_USER and FLUX_TOKEN, or add one with `jobgate users add`');
+  }
+  return auth;
 }

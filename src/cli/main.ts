@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { version } from '../version.js';
 import { serve } from './serve.js';
+import { addUsersCommand } from './users.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -36,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
         allowUnauthenticated: options.allowUnauthenticated === true ? true : undefined,
       });
     });
+
+  addUsersCommand(program, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { split } from 'shlex';
 import { configSchema, EXECUTORS, LOG_LEVELS, type Config, type ExecutorName } from './schema.js';
 import { parseBoolean, parseInteger, parseDuration } from '../lib/parse.js';
+import { USER_NAME } from '../auth/user.js';
 
 /** Flags given on the command line (already parsed by the CLI), all optional strings. */
 export interface ConfigFlags {
@@ -163,7 +164,15 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     problems.push('FLUX_USER and FLUX_TOKEN: set both (the superuser name and password) or neither');
   }
 
-  const dataDir = path.resolve(cwd, pick(env, flags.dataDir, '--data-dir', ['JOBGATE_DATA_DIR'])?.value ?? 'data');
+  if (userName && !USER_NAME.test(userName)) {
+    problems.push(`FLUX_USER: '${userName}' is not a usable user name (1-64 letters, digits or . _ @ + -, starting with a letter or digit)`);
+  }
+  problems.push(...authProblems(env));
+  if (requireAuth) {
+    notes.push(...authNotes(env));
+  }
+
+  const dataDir = resolveDataDir(env, flags.dataDir, cwd);
   const gpusSource = pick(env, flags.gpus, '--gpus', ['JOBGATE_GPUS']);
   const hasGpusFlag = env.FLUX_HAS_GPUS !== undefined && env.FLUX_HAS_GPUS !== '';
   const detectedGpus = countNvidiaGpus();
@@ -210,4 +219,35 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
 /** Loopback addresses, where running without auth is allowed by default. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Where the database, output and keys live: --data-dir, else JOBGATE_DATA_DIR, else ./data. */
+export function resolveDataDir(env: Environment, flag: string | undefined, cwd = process.cwd()): string {
+  return path.resolve(cwd, pick(env, flag, '--data-dir', ['JOBGATE_DATA_DIR'])?.value ?? 'data');
+}
+
+/** Values published in flux-restful-api's Dockerfile, entrypoint and examples: anyone can guess them. */
+const PUBLISHED_SECRETS = new Set(['notsecrethoo', 'notsosecrethoo', 'takeovertheworld']);
+const PUBLISHED_PASSWORDS = new Set(['12345', 'thebrain', 'root']);
+
+function authProblems(env: Environment): string[] {
+  const signing = env.JOBGATE_TOKEN_SIGNING_KEY;
+  if (signing && env.FLUX_SECRET_KEY && signing === env.FLUX_SECRET_KEY) {
+    // The whole point of a separate key: every client holds FLUX_SECRET_KEY.
+    return ['JOBGATE_TOKEN_SIGNING_KEY: must differ from FLUX_SECRET_KEY (every client knows that one, so it could mint access tokens)'];
+  }
+  return [];
+}
+
+function authNotes(env: Environment): string[] {
+  const notes: string[] = [];
+  if (!env.FLUX_SECRET_KEY) {
+    notes.push('FLUX_SECRET_KEY is not set: POST /v1/token (the flux-restful-client handshake) denies every request; /v1/login/access-token and the login page still work');
+  } else if (PUBLISHED_SECRETS.has(env.FLUX_SECRET_KEY)) {
+    notes.push('FLUX_SECRET_KEY is a value published in flux-restful-api\'s examples; choose your own');
+  }
+  if (env.FLUX_TOKEN && (PUBLISHED_PASSWORDS.has(env.FLUX_TOKEN) || env.FLUX_TOKEN.length < 8)) {
+    notes.push('FLUX_TOKEN (the superuser\'s password) is short or a published example value; choose a long random one');
+  }
+  return notes;
 }

@@ -436,8 +436,13 @@ export class JobService extends EventEmitter<Events> {
     return this.repo.events(id);
   }
 
-  async nodes(): Promise<NodeInfo[]> {
-    return this.callExecutor(() => this.executor.nodes());
+  /** The nodes; with an actor, the jobs listed on each are only those the actor may see. */
+  async nodes(actor?: Actor): Promise<NodeInfo[]> {
+    const nodes = await this.callExecutor(() => this.executor.nodes());
+    if (actor === undefined || actor.superuser) {
+      return nodes;
+    }
+    return nodes.map((node) => ({ ...node, jobs: node.jobs.filter((id) => this.find(id, actor) !== undefined) }));
   }
 
   async ready(): Promise<boolean> {

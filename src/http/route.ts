@@ -8,9 +8,8 @@ import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import type { z } from 'zod';
 import type { Actor } from '../domain/job.js';
-import { AppError } from '../errors.js';
 import type { AppState } from './state.js';
-import { requireActor } from './middleware/auth.js';
+import { requireActor, requireSuperuser } from './middleware/auth.js';
 import { parseWith } from './validation.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -72,12 +71,10 @@ export function defineRoute<Q extends z.ZodType, B extends z.ZodType>(
 ): void {
   catalog.add(spec as unknown as RouteSpec);
   router[spec.method](spec.path, async (ctx) => {
-    // Who is asking is settled before the inputs are read, as in flux-restful-api: an
-    // unauthenticated request gets its 401 (and the client its cue to log in) even when invalid.
-    const actor = spec.access === 'public' ? ctx.state.actor : requireActor(ctx);
-    if (spec.access === 'superuser' && actor !== undefined && !actor.superuser) {
-      throw new AppError(403, 'FORBIDDEN', "The user doesn't have enough privileges").withBody({ detail: "The user doesn't have enough privileges" });
-    }
+    // Who may call it is checked before any input is read, as in flux-restful-api: an
+    // unauthenticated request gets its 401 (and the client its cue to log in) even when
+    // invalid; and it is the declared access, so the documentation cannot drift.
+    const actor = spec.access === 'public' ? ctx.state.actor : spec.access === 'superuser' ? requireSuperuser(ctx) : requireActor(ctx);
     const query = spec.query === undefined ? {} : parseWith(spec.query, ctx.query, 'query');
     const rawBody: unknown = (ctx.request as { body?: unknown }).body;
     const body = spec.body === undefined || spec.bodyHandledByRoute ? rawBody : parseWith(spec.body, rawBody ?? {}, 'body');

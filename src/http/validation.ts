@@ -27,6 +27,7 @@ const INT_MESSAGE = 'Input should be a valid integer, unable to parse string as 
 const NUMBER_MESSAGE = 'Input should be a valid number, unable to parse string as a number';
 const BOOL_MESSAGE = 'Input should be a valid boolean, unable to interpret input';
 const STRING_MESSAGE = 'Input should be a valid string';
+export const MISSING_MESSAGE = 'Field required';
 
 /** Query/form helpers. Each yields `undefined` when the parameter is absent or blank. */
 export const param = {
@@ -59,6 +60,7 @@ function typeOf(message: string, code: string): string {
   if (message === NUMBER_MESSAGE) return 'float_parsing';
   if (message === BOOL_MESSAGE) return 'bool_parsing';
   if (message === STRING_MESSAGE) return 'string_type';
+  if (message === MISSING_MESSAGE) return 'missing';
   return code;
 }
 

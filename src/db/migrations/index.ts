@@ -1,5 +1,6 @@
 /** Numbered migrations, applied in order, one transaction each. Never edit a released one. */
 import { sql as jobs } from './0001_jobs.js';
+import { sql as auth } from './0002_auth.js';
 
 export interface Migration {
   id: number;
@@ -7,4 +8,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ id: 1, name: 'jobs', sql: jobs }];
+export const migrations: readonly Migration[] = [
+  { id: 1, name: 'jobs', sql: jobs },
+  { id: 2, name: 'auth', sql: auth },
+];

@@ -9,7 +9,11 @@ import type { Actor } from '../../domain/job.js';
 import type { AppState } from '../state.js';
 
 export interface Authenticator {
-  /** The actor behind the request, or null when it carries no credentials. Throws for bad ones. */
+  /**
+   * The actor behind the request, or null when it carries no (valid) credentials. Bad
+   * credentials are noted on ctx.state (authProblem) rather than thrown, so public routes still
+   * answer; routes that need an actor answer 401 through requireActor.
+   */
   identify(ctx: ParameterizedContext<AppState>): Promise<Actor | null>;
 }
 
@@ -25,6 +29,21 @@ export function notAuthenticated(): AppError {
     .withBody({ detail: 'Not authenticated' });
 }
 
+/**
+ * A forged, expired or revoked Bearer token. flux-restful-api answered 403 here; a 401 with
+ * `WWW-Authenticate` (RFC 6750) makes its Python client fetch a fresh token and retry, so a
+ * long-lived client survives token expiry.
+ */
+export function invalidToken(): AppError {
+  return new AppError(401, 'UNAUTHENTICATED', 'Could not validate credentials')
+    .withHeaders({ 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+    .withBody({ detail: 'Could not validate credentials' });
+}
+
+export function notEnoughPrivileges(): AppError {
+  return new AppError(403, 'FORBIDDEN', "The user doesn't have enough privileges").withBody({ detail: "The user doesn't have enough privileges" });
+}
+
 export function identify(authenticator: Authenticator): Middleware<AppState> {
   return async function identifyMiddleware(ctx, next) {
     const actor = await authenticator.identify(ctx);
@@ -38,7 +57,15 @@ export function identify(authenticator: Authenticator): Middleware<AppState> {
 export function requireActor(ctx: ParameterizedContext<AppState>): Actor {
   const actor = ctx.state.actor;
   if (actor === undefined) {
-    throw notAuthenticated();
+    throw ctx.state.authProblem === 'invalid_token' ? invalidToken() : notAuthenticated();
+  }
+  return actor;
+}
+
+export function requireSuperuser(ctx: ParameterizedContext<AppState>): Actor {
+  const actor = requireActor(ctx);
+  if (!actor.superuser) {
+    throw notEnoughPrivileges();
   }
   return actor;
 }

@@ -1,4 +1,5 @@
 /** What the v1 routes need from the rest of jobgate. */
+import type { AuthService } from '../../../auth/auth-service.js';
 import type { Config } from '../../../config/schema.js';
 import type { JobService } from '../../../domain/jobs-service.js';
 import type { OutputStore } from '../../../output/output-store.js';
@@ -6,6 +7,8 @@ import type { OutputStore } from '../../../output/output-store.js';
 export interface ApiDeps {
   config: Config;
   jobs: JobService;
+  /** Users, tokens and sessions (the token routes). */
+  auth: AuthService;
   output: OutputStore;
   /** Asks the process to stop (service/stop): answer first, then drain and exit. */
   requestStop: (reason: string) => void;

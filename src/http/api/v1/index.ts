@@ -7,8 +7,9 @@ import { jobsRoutes } from './jobs-routes.js';
 import { outputRoutes } from './output-routes.js';
 import { searchRoutes } from './search-routes.js';
 import { serviceRoutes } from './service-routes.js';
+import { tokenRoutes } from './token-routes.js';
 
 export function v1Routes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>[] {
   // search before /v1/jobs/:jobid so "search" is never read as an id.
-  return [searchRoutes(deps, catalog), jobsRoutes(deps, catalog), outputRoutes(deps, catalog), serviceRoutes(deps, catalog)];
+  return [searchRoutes(deps, catalog), jobsRoutes(deps, catalog), outputRoutes(deps, catalog), serviceRoutes(deps, catalog), tokenRoutes(deps, catalog)];
 }

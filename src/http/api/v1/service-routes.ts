@@ -17,9 +17,9 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
     access: 'user',
     query: nodesQuery,
     responses: { 200: { description: 'The nodes that are up' } },
-  }, async (ctx, { query }) => {
+  }, async (ctx, { actor, query }) => {
     const details = query.details ?? false;
-    const nodes = await deps.jobs.nodes();
+    const nodes = await deps.jobs.nodes(actor);
     const body: Record<string, unknown> = { nodes: [...new Set(nodes.filter((node) => node.state !== 'down').map((node) => node.name))] };
     if (details) {
       body.details = nodes.map((node) => ({

@@ -40,7 +40,9 @@ export async function serve(flags: ConfigFlags): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, onSignal);
   }
-  const reason = await server.stopped;
+  // Both a signal and service/stop end in a clean stop: exit 0 (under `flux start` that ends
+  // the instance normally).
+  await server.stopped;
   logger.flush?.();
-  return reason.startsWith('signal') ? 0 : 0;
+  return 0;
 }

@@ -3,7 +3,7 @@
  * server module does), so tests drive it with supertest on a throwaway data directory.
  *
  * Order: request id → error renderer → security headers → (loopback host guard, auth off) →
- * query limit → JSON writer → static files → body parser → identify caller → CSRF check (after
+ * query limit → JSON writer → browser assets and static files → body parser → identify caller → CSRF check (after
  * the body parser: forms carry their token in the body) → routes.
  */
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { identify, type Authenticator } from './http/middleware/auth.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { loopbackHostGuard } from './http/middleware/host-guard.js';
 import { staticFiles } from './http/static-files.js';
+import { browserAssets } from './http/pages/assets.js';
 import { v1Routes } from './http/api/v1/index.js';
 import { pagesRoutes } from './http/pages/pages-routes.js';
 import { authPagesRoutes } from './http/pages/auth-pages.js';
@@ -57,6 +58,8 @@ export function createApp(deps: AppDeps): JobgateApp {
   app.silent = true;
   const now = (): number => (deps.now ?? Date.now)() / 1000;
   const views = nunjucks.configure(path.join(projectRoot, 'views'), { autoescape: true, throwOnUndefined: false, noCache: false });
+  // Asset URLs carry the version, so a browser never keeps an old script after an upgrade.
+  views.addGlobal('assetVersion', version);
 
   app.use(requestId());
   app.use(
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps): JobgateApp {
   }
   app.use(queryLimit(32 * 1024));
   app.use(jsonBody());
+  app.use(browserAssets(projectRoot));
   app.use(staticFiles('/static', path.join(projectRoot, 'static')));
   app.use(
     koaBody({
@@ -93,7 +97,7 @@ export function createApp(deps: AppDeps): JobgateApp {
 
   const render = pageRenderer(views, deps.config.requireAuth);
   const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now };
-  for (const router of [...v1Routes(apiDeps, catalog), pagesRoutes({ views, render, executor: deps.jobs.executorName, version }), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
+  for (const router of [...v1Routes(apiDeps, catalog), pagesRoutes({ views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, output: deps.output, maxNodes: deps.config.maxNodes, now }), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -45,8 +45,13 @@ function ownHosts(ctx: ParameterizedContext): Set<string> {
 }
 
 export function isCrossSite(ctx: ParameterizedContext): boolean {
-  if (ctx.get('Sec-Fetch-Site').toLowerCase() === 'cross-site') {
-    return true;
+  const site = ctx.get('Sec-Fetch-Site').toLowerCase();
+  if (site !== '') {
+    // A browser that sends Sec-Fetch-Site says exactly where the request comes from. It is
+    // trusted before Origin because, under our Referrer-Policy: no-referrer, browsers send
+    // `Origin: null` even on this site's own form posts. Only this origin (or the user typing
+    // the address) counts: another port on the same host is "same-site" and is refused.
+    return site !== 'same-origin' && site !== 'none';
   }
   const origin = ctx.get('Origin');
   if (origin === '') {

@@ -1,8 +1,13 @@
 /** Server-rendered pages. `GET /` answers 200 without credentials: it is the operator's readiness probe. */
 import Router from '@koa/router';
 import type { Environment } from 'nunjucks';
+import type { JobService } from '../../domain/jobs-service.js';
+import type { OutputStore } from '../../output/output-store.js';
 import type { AppState } from '../state.js';
 import type { PageRenderer } from './render.js';
+import { jobPages } from './job-pages.js';
+import { nodesPage } from './nodes-page.js';
+import { submitPage } from './submit-page.js';
 
 export interface PageDeps {
   views: Environment;
@@ -10,6 +15,12 @@ export interface PageDeps {
   render: PageRenderer;
   executor: string;
   version: string;
+  jobs: JobService;
+  output: OutputStore;
+  /** Largest num_nodes the server accepts (the form's limit). */
+  maxNodes: number;
+  /** Seconds since the epoch. */
+  now: () => number;
 }
 
 export function pagesRoutes(deps: PageDeps): Router<AppState> {
@@ -17,5 +28,8 @@ export function pagesRoutes(deps: PageDeps): Router<AppState> {
   router.get('/', async (ctx) => {
     deps.render(ctx, 'index.njk', { title: 'Home', executor: deps.executor, version: deps.version });
   });
+  jobPages(router, deps);
+  submitPage(router, deps);
+  nodesPage(router, deps);
   return router;
 }

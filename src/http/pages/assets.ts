@@ -1,0 +1,54 @@
+/**
+ * Browser assets that do not live in static/: the page scripts (TypeScript in web/, compiled
+ * to dist/web by the build) under `/static/app/`, and DataTables from its npm packages under
+ * `/static/vendor/datatables/` — served by jobgate itself, never from a CDN (clusters are often
+ * offline). Vendor files come from a fixed list, so no request path is ever joined onto
+ * node_modules; anything else falls through to the static/ folder.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Middleware } from 'koa';
+import { send } from '@koa/send';
+
+const require = createRequire(import.meta.url);
+const MAX_AGE_MS = 3600 * 1000;
+
+/** URL name → file inside an installed package. */
+const VENDOR: Record<string, string> = {
+  'dataTables.min.js': 'datatables.net/js/dataTables.min.js',
+  'dataTables.dataTables.min.css': 'datatables.net-dt/css/dataTables.dataTables.min.css',
+};
+
+function resolveVendor(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [name, file] of Object.entries(VENDOR)) {
+    files.set(name, require.resolve(file));
+  }
+  return files;
+}
+
+export function browserAssets(projectRoot: string): Middleware {
+  const vendor = resolveVendor();
+  const compiled = path.join(projectRoot, 'dist', 'web');
+  return async function browserAssetsMiddleware(ctx, next) {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      await next();
+      return;
+    }
+    if (ctx.path.startsWith('/static/vendor/datatables/')) {
+      const file = vendor.get(ctx.path.slice('/static/vendor/datatables/'.length));
+      if (file !== undefined) {
+        await send(ctx, path.basename(file), { root: path.dirname(file), maxage: MAX_AGE_MS });
+        return;
+      }
+    } else if (ctx.path.startsWith('/static/app/') && /^\/static\/app\/[\w/-]+\.js(\.map)?$/.test(ctx.path) && !ctx.path.includes('..')) {
+      const relative = ctx.path.slice('/static/app/'.length);
+      if (fs.existsSync(path.join(compiled, relative))) {
+        await send(ctx, relative, { root: compiled, maxage: MAX_AGE_MS });
+        return;
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,382 @@
+/**
+ * The browser UI end to end, in headless Chromium against a real jobgate: submitting through
+ * the form, the job table (search, sort, the view in the URL, bulk cancel), a job's live page,
+ * cancelling, hostile names and output, the nodes page, and signing in and out with auth on.
+ * Every page must run without a script error or a CSP violation. Each test saves 1280×800
+ * screenshots of the pages it visits into test-artifacts/screenshots.
+ */
+import anyTest, { type TestFn } from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, screenshot, type WatchedPage } from '../helpers/browser.js';
+import { startTestServer, submitJob, waitFor, waitForJobEnd, type TestServer } from '../helpers/test-server.js';
+import { addUser, bearer, fetchToken, startAuthServer } from '../helpers/auth.js';
+
+interface Context {
+  browser: Browser;
+  server: TestServer;
+}
+
+const test = anyTest as TestFn<Context>;
+
+test.before(async (t) => {
+  t.context.browser = await launchBrowser();
+  t.context.server = await startTestServer({ flags: { cores: '8' } });
+});
+
+test.after.always(async (t) => {
+  await t.context.browser?.close();
+  await t.context.server?.close();
+});
+
+/** Opens a page, runs the test body, then requires that no page error or CSP violation happened. */
+async function withPage(t: { context: Context; deepEqual: (a: unknown, b: unknown, m?: string) => void }, body: (watched: WatchedPage) => Promise<void>, scheme: 'light' | 'dark' = 'light'): Promise<void> {
+  const watched = await openPage(t.context.browser, { colorScheme: scheme });
+  try {
+    await body(watched);
+    t.deepEqual(watched.problems, [], 'no script errors, failed loads or CSP violations');
+  } finally {
+    await watched.close();
+  }
+}
+
+function unique(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+async function rowNames(page: Page): Promise<string[]> {
+  return page.locator('#jobs tbody td.col-name').allTextContents();
+}
+
+/** Waits until the table shows exactly these names, in this order. */
+async function waitForNames(page: Page, expected: string[]): Promise<void> {
+  await waitFor(async () => ((await rowNames(page)).join('\n') === expected.join('\n') ? true : undefined), 15000, `rows ${expected.join(', ')}`);
+}
+
+/** A global the page's scripts could have set (an injected script would). */
+async function pageGlobal(page: Page, name: string): Promise<unknown> {
+  return page.evaluate(`window[${JSON.stringify(name)}]`);
+}
+
+async function state(server: TestServer, id: string): Promise<Record<string, unknown>> {
+  return (await server.request.get(`/v1/jobs/${id}`)).body as Record<string, unknown>;
+}
+
+test.serial('a job submitted through the form, with environment variables, shows its output and appears in the table', async (t) => {
+  const { server } = t.context;
+  const name = unique('form-env');
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/jobs/submit`);
+    await page.fill('#command', `sh -c 'echo "greeting=$GREETING/$TARGET junk=$JUNK"'`);
+    await page.fill('#job_name', name);
+    await page.fill('#runtime', '1m30s');
+    await page.locator('#runtime-hint', { hasText: 'Limit: 1m30s (90 s)' }).waitFor();
+    const rows = page.locator('#env-rows .env-row');
+    await rows.nth(0).locator('input[name="env_name"]').fill('GREETING');
+    await rows.nth(0).locator('input[name="env_value"]').fill('hello');
+    await page.click('#add-env');
+    await rows.nth(1).locator('input[name="env_name"]').fill('JUNK');
+    await rows.nth(1).locator('input[name="env_value"]').fill('should not be sent');
+    await page.click('#add-env');
+    await rows.nth(2).locator('input[name="env_name"]').fill('TARGET');
+    await rows.nth(2).locator('input[name="env_value"]').fill('world & <all>');
+    await rows.nth(1).locator('.remove-env').click();
+    t.is(await rows.count(), 2);
+    await screenshot(page, 'submit');
+
+    await Promise.all([page.waitForURL(/\/job\/\d+\?notice=submitted$/), page.click('#submit-form button[type="submit"]')]);
+    const id = /\/job\/(\d+)/.exec(page.url())?.[1] ?? '';
+    await page.locator('#output', { hasText: 'greeting=hello/world & <all> junk=' }).waitFor();
+    t.regex(await page.locator('.notice').innerText(), /Job submitted/);
+    t.is(await page.locator('dd[data-key="duration"]').innerText(), '1m30s');
+    const environment = await page.locator('dl.env').innerText();
+    t.regex(environment, /GREETING\s+hello/);
+    t.regex(environment, /TARGET\s+world & <all>/);
+    t.notRegex(environment, /JUNK/);
+    await page.locator('#job-state .state-inactive').waitFor();
+    await screenshot(page, 'job');
+
+    await page.goto(`${server.url}/jobs`);
+    const link = page.locator('#jobs tbody td.col-name a', { hasText: name });
+    await link.waitFor();
+    // The id in the table is the exact 64-bit id (not a rounded JavaScript number).
+    const row = page.locator('#jobs tbody tr').filter({ has: page.locator('td.col-name a', { hasText: name }) });
+    t.is(await row.locator('td.col-id').innerText(), id);
+    t.is(await row.locator('td.col-id a').getAttribute('href'), `/job/${id}`);
+    t.is(await row.locator('td.col-result').innerText(), 'COMPLETED');
+    await screenshot(page, 'jobs');
+  });
+});
+
+test.serial('the form shows what is wrong next to each field and keeps what was typed', async (t) => {
+  const { server } = t.context;
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/jobs/submit`);
+    await page.fill('#command', 'echo kept');
+    await page.fill('#runtime', 'soon');
+    await page.locator('#env-rows input[name="env_name"]').first().fill('1BAD');
+    await page.locator('#env-rows input[name="env_value"]').first().fill('x');
+    await page.click('#submit-form button[type="submit"]');
+    await page.locator('#runtime-errors', { hasText: "'soon' is not a duration" }).waitFor();
+    t.is(await page.inputValue('#command'), 'echo kept');
+    t.is(await page.getAttribute('#runtime', 'aria-invalid'), 'true');
+
+    // Past the form's own checks, the server's: first the request itself, then what this machine can do.
+    await page.fill('#runtime', '15m');
+    await page.fill('#workdir', '/no/such/directory/for/jobgate');
+    await page.click('#submit-form button[type="submit"]');
+    await page.locator('.env-row.invalid .field-errors', { hasText: '1BAD: is not a valid environment variable name' }).waitFor();
+    await page.locator('#env-rows input[name="env_name"]').first().fill('GOOD');
+    await page.click('#submit-form button[type="submit"]');
+    await page.locator('#workdir-errors').waitFor();
+    t.is(await page.locator('.env-row.invalid').count(), 0);
+    t.is(await page.locator('#env-rows input[name="env_name"]').first().inputValue(), 'GOOD');
+    t.is(await page.inputValue('#runtime'), '15m');
+    t.regex(page.url(), /\/jobs\/submit$/);
+    await screenshot(page, 'submit-errors');
+  });
+});
+
+test.serial('the table searches and sorts on the server, and its URL reproduces the view', async (t) => {
+  const { server } = t.context;
+  const tag = unique('sortme');
+  await submitJob(server, { command: 'true', job_name: 'not-matching' });
+  for (const suffix of ['bravo', 'alpha', 'charlie']) {
+    await submitJob(server, { command: 'true', job_name: `${tag}-${suffix}` });
+  }
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/jobs`);
+    await page.locator('#jobs tbody tr').first().waitFor();
+    await page.fill('.dt-search input', tag);
+    await waitFor(async () => {
+      const names = await rowNames(page);
+      return names.length === 3 && names.every((name) => name.startsWith(tag)) ? true : undefined;
+    });
+    t.regex(await page.locator('.dt-info').innerText(), /Jobs 1 to 3 of 3 \(of \d+ in all\)/);
+
+    await page.click('#jobs thead th.col-name .dt-column-order');
+    await waitForNames(page, [`${tag}-alpha`, `${tag}-bravo`, `${tag}-charlie`]);
+    await page.click('#jobs thead th.col-name .dt-column-order');
+    await waitForNames(page, [`${tag}-charlie`, `${tag}-bravo`, `${tag}-alpha`]);
+    await page.waitForURL((url) => url.searchParams.get('q') === tag && url.searchParams.get('sort') === 'name' && url.searchParams.get('dir') === 'desc');
+    const shared = page.url();
+
+    // A link reproduces the view: search, sort and filters.
+    const second = await page.context().newPage();
+    await second.goto(shared);
+    await waitForNames(second, [`${tag}-charlie`, `${tag}-bravo`, `${tag}-alpha`]);
+    t.is(await second.inputValue('.dt-search input'), tag);
+    await second.close();
+
+    // A filter that matches nothing, then back.
+    await page.selectOption('#filter-result', 'FAILED');
+    await page.locator('#jobs tbody td.dt-empty', { hasText: 'No job matches.' }).waitFor();
+    t.is(new URL(page.url()).searchParams.get('result'), 'FAILED');
+    await page.selectOption('#filter-result', '');
+    await waitForNames(page, [`${tag}-charlie`, `${tag}-bravo`, `${tag}-alpha`]);
+  });
+});
+
+test.serial('the table pages with correct totals and keeps its page while rows refresh', async (t) => {
+  const { server } = t.context;
+  const tag = unique('pages');
+  for (let index = 0; index < 12; index += 1) {
+    await submitJob(server, { command: 'true', job_name: `${tag}-${String(index).padStart(2, '0')}` });
+  }
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/jobs?q=${tag}&sort=name&dir=asc&len=10&page=2`);
+    await waitForNames(page, [`${tag}-10`, `${tag}-11`]);
+    t.regex(await page.locator('.dt-info').innerText(), /Jobs 11 to 12 of 12/);
+    // A live refresh (every few seconds) asks for the same page, sort and search again.
+    const refresh = await page.waitForResponse((response) => response.url().includes('/v1/jobs/search'));
+    const asked = new URL(refresh.url()).searchParams;
+    t.is(asked.get('start'), '10');
+    t.is(asked.get('length'), '10');
+    t.is(asked.get('search[value]'), tag);
+    await refresh.finished();
+    t.deepEqual(await rowNames(page), [`${tag}-10`, `${tag}-11`]);
+    t.regex(page.url(), /page=2/);
+  });
+});
+
+test.serial('the job page shows output lines as they are written, and cancels the job with a POST', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: `sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; echo warn $i >&2; sleep 0.2; done'`, job_name: 'ticker' });
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/job/${id}`);
+    await page.locator('#output', { hasText: 'tick 2' }).waitFor();
+    // Lines keep arriving on the open page (no reload).
+    await page.locator('#output', { hasText: 'tick 6' }).waitFor();
+    t.is(await page.locator('#job-state').innerText(), 'RUN');
+    t.true(await page.locator('#output .err', { hasText: 'warn 1' }).first().isVisible(), 'stderr is marked');
+    // stdout alone, then stderr alone.
+    await page.click('.segmented [data-view="stdout"]');
+    await page.locator('#output', { hasText: 'tick 1' }).waitFor();
+    t.notRegex(await page.locator('#output').innerText(), /warn/);
+    await page.click('.segmented [data-view="stderr"]');
+    await page.locator('#output', { hasText: 'warn 1' }).waitFor();
+    t.notRegex(await page.locator('#output').innerText(), /tick/);
+    t.is(await page.getAttribute('#download-output', 'href'), `/job/${id}/output.txt?stream=stderr`);
+    await page.click('.segmented [data-view="all"]');
+    await page.locator('#output', { hasText: 'tick 1' }).waitFor();
+    await screenshot(page, 'job-running');
+
+    await Promise.all([page.waitForURL(/notice=cancel-requested/), page.click('#cancel-form button')]);
+    await page.locator('#job-result .result-canceled').waitFor();
+    t.is(await page.locator('#job-state').innerText(), 'INACTIVE');
+    t.true(await page.locator('#cancel-form').isHidden());
+    t.is((await state(server, id)).result, 'CANCELED');
+  });
+});
+
+test.serial('GET /job/{id}/cancel only asks; the confirmation form cancels', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: 'sleep 60', job_name: 'confirm-me' });
+  await waitFor(async () => ((await state(server, id)).state === 'RUN' ? true : undefined));
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/job/${id}/cancel`);
+    await page.locator('h1', { hasText: `Cancel job ${id}?` }).waitFor();
+    t.is((await state(server, id)).state, 'RUN', 'visiting the page changed nothing');
+    await screenshot(page, 'cancel-confirm');
+    await Promise.all([page.waitForURL(new RegExp(`/job/${id}\\?notice=cancel-requested$`)), page.click('form button.danger')]);
+    await waitForJobEnd(server, id);
+    t.is((await state(server, id)).result, 'CANCELED');
+  });
+});
+
+test.serial('jobs selected in the table are cancelled together', async (t) => {
+  const { server } = t.context;
+  const tag = unique('bulk');
+  const ids = [await submitJob(server, { command: 'sleep 60', job_name: `${tag}-1` }), await submitJob(server, { command: 'sleep 60', job_name: `${tag}-2` })];
+  const spare = await submitJob(server, { command: 'sleep 60', job_name: `${tag}-spare` });
+  await withPage(t, async ({ page }) => {
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${server.url}/jobs?q=${tag}&sort=name&dir=asc`);
+    for (const id of ids) {
+      await page.check(`#jobs input.row-select[data-id="${id}"]`);
+    }
+    await page.locator('#selected-count', { hasText: '2 jobs selected' }).waitFor();
+    await page.click('#cancel-selected');
+    await page.locator('#bulk-status', { hasText: 'Cancel requested for 2 jobs.' }).waitFor();
+    for (const id of ids) {
+      await waitForJobEnd(server, id);
+      t.is((await state(server, id)).result, 'CANCELED');
+    }
+    t.is((await state(server, spare)).state, 'RUN', 'the job not selected still runs');
+    await page.locator(`#jobs tr:has(input.row-select[data-id="${ids[0] ?? ''}"]) .result-canceled`).waitFor();
+  });
+  await server.request.post(`/v1/jobs/${spare}/cancel`);
+  await waitForJobEnd(server, spare);
+});
+
+test.serial('hostile job names and output are shown as text, never run', async (t) => {
+  const { server } = t.context;
+  const name = `<script>window.pwned=1</script><img src=x onerror="window.pwned=2">`;
+  const printed = `<script>window.pwned=3</script>\u001b[31mred\u001b[0m plain \u001b]0;title\u0007\u001b[2Kcleared \u0007bell \\377\\376 bytes\\n`;
+  const id = await submitJob(server, { command: `printf '${printed.replaceAll("'", "'\\''")}'`, job_name: name });
+  await waitForJobEnd(server, id);
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/job/${id}`);
+    await page.locator('#output', { hasText: 'bytes' }).waitFor();
+    t.is(await page.locator('#job-name').innerText(), name);
+    const shown = await page.locator('#output').innerText();
+    t.true(shown.includes('<script>window.pwned=3</script>'), 'markup in the output is text');
+    t.false(shown.includes('\u001b'), 'no raw escape characters');
+    t.false(shown.includes('title'), 'terminal title sequences are dropped');
+    t.true(shown.includes('red plain cleared ^Gbell \ufffd\ufffd bytes'), shown);
+    t.is(await page.locator('#output span.ctl').innerText(), '^G');
+    t.is(await page.locator('#output span.a-fg1').innerText(), 'red');
+    t.is(await page.locator('#output script, #output img').count(), 0);
+    t.is(await pageGlobal(page, 'pwned'), undefined);
+    await screenshot(page, 'job-hostile');
+
+    await page.goto(`${server.url}/jobs?q=${encodeURIComponent('window.pwned')}`);
+    await page.locator('#jobs tbody td.col-name', { hasText: name }).waitFor();
+    t.is(await page.locator('#jobs tbody script, #jobs tbody img').count(), 0);
+    t.is(await pageGlobal(page, 'pwned'), undefined);
+  });
+});
+
+test.serial('the nodes page shows cores, busy and free, and the jobs on each node', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: 'sleep 60', job_name: 'on-a-node', cores_per_task: 2 });
+  await waitFor(async () => ((await state(server, id)).state === 'RUN' ? true : undefined));
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/nodes`);
+    const row = page.locator('.nodes-table tbody tr').first();
+    const details = (await server.request.get('/v1/nodes?details=true')).body as { details: { cores_busy: number }[] };
+    const busy = details.details[0]?.cores_busy ?? 0;
+    t.true(busy >= 2);
+    t.true((await row.innerText()).includes(`${busy} / 8`));
+    t.is(await row.locator(`a[href="/job/${id}"]`).innerText(), `${id} on-a-node`);
+    await screenshot(page, 'nodes');
+  });
+  await server.request.post(`/v1/jobs/${id}/cancel`);
+});
+
+test.serial('dark mode: the same pages follow the system setting', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: `sh -c 'echo out; echo err >&2'`, job_name: 'dark' });
+  await waitForJobEnd(server, id);
+  await withPage(t, async ({ page }) => {
+    for (const [name, path] of [['jobs', '/jobs'], ['job', `/job/${id}`], ['submit', '/jobs/submit'], ['home', '/']] as const) {
+      await page.goto(`${server.url}${path}`);
+      if (name === 'job') {
+        await page.locator('#output', { hasText: 'err' }).waitFor();
+      } else if (name === 'jobs') {
+        await page.locator('#jobs tbody td.col-name').first().waitFor();
+      }
+      const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+      t.is(background, 'rgb(21, 23, 27)', `${name} is dark`);
+      await screenshot(page, `${name}-dark`);
+    }
+  }, 'dark');
+});
+
+test.serial('with auth on: the login page, the table with a session, per-user jobs, and signing out', async (t) => {
+  const server = await startAuthServer();
+  try {
+    await addUser(server.dataDir, 'alice', 'alice password 1');
+    const token = await fetchToken(server);
+    const hidden = await server.request.post('/v1/jobs/submit?command=true&job_name=superusers-job').set(bearer(token));
+    t.is(hidden.status, 200);
+    await withPage(t, async ({ page }) => {
+      await page.goto(`${server.url}/jobs`);
+      await page.waitForURL(/\/login\?next=%2Fjobs$/);
+      await screenshot(page, 'login');
+      await page.fill('input[name="username"]', 'alice');
+      await page.fill('input[name="password"]', 'wrong');
+      await page.click('form.stacked button[type="submit"]');
+      await page.locator('.alert', { hasText: 'Incorrect user name or password.' }).waitFor();
+      await page.fill('input[name="password"]', 'alice password 1');
+      await Promise.all([page.waitForURL(/\/jobs$/), page.click('form.stacked button[type="submit"]')]);
+      const cookie = (await page.context().cookies()).find((entry) => entry.name === 'jobgate_session');
+      t.true(cookie?.httpOnly);
+      t.is(cookie?.sameSite, 'Lax');
+
+      // The form posts with the session's CSRF token; the job is alice's.
+      await page.goto(`${server.url}/jobs/submit`);
+      await page.fill('#command', `sh -c 'echo signed in as $USERNAME_CHECK'`);
+      await page.fill('#job_name', 'alices-job');
+      await page.locator('#env-rows input[name="env_name"]').first().fill('USERNAME_CHECK');
+      await page.locator('#env-rows input[name="env_value"]').first().fill('alice');
+      await Promise.all([page.waitForURL(/\/job\/\d+/), page.click('#submit-form button[type="submit"]')]);
+      await page.locator('#output', { hasText: 'signed in as alice' }).waitFor();
+      t.regex(await page.locator('dd[data-key="owner"]').innerText(), /^alice/);
+
+      // The table loads with the session cookie (the original's did not) and shows only alice's jobs.
+      await page.goto(`${server.url}/jobs`);
+      await page.locator('#jobs tbody td.col-name', { hasText: 'alices-job' }).waitFor();
+      t.deepEqual(await rowNames(page), ['alices-job']);
+      t.is(await page.locator('#jobs thead th.col-owner').count(), 1);
+      t.is(await page.locator('#filter-owner').count(), 0, 'only superusers filter by owner');
+      await screenshot(page, 'jobs-signed-in');
+
+      await Promise.all([page.waitForURL(/\/login$/), page.click('.topbar form button')]);
+      await page.goto(`${server.url}/jobs`);
+      await page.waitForURL(/\/login\?next=/);
+      t.is((await page.context().cookies()).find((entry) => entry.name === 'jobgate_session'), undefined);
+    });
+  } finally {
+    await server.close();
+  }
+});

@@ -95,13 +95,24 @@ test.serial('a job submitted through the form, with environment variables, shows
     await page.locator('#job-state .state-inactive').waitFor();
     await screenshot(page, 'job');
 
+    // Resubmit: the form comes back prefilled with the same request.
+    await Promise.all([page.waitForURL(/\/jobs\/submit\?from=\d+$/), page.locator('a.button', { hasText: 'Resubmit' }).click()]);
+    t.is(await page.inputValue('#command'), `sh -c 'echo "greeting=$GREETING/$TARGET junk=$JUNK"'`);
+    t.is(await page.inputValue('#runtime'), '1m30s');
+    const names = page.locator('#env-rows input[name="env_name"]');
+    t.deepEqual(await Promise.all([0, 1, 2].map((index) => names.nth(index).inputValue())), ['GREETING', 'TARGET', '']);
+    t.is(await names.count(), 3);
+    await Promise.all([page.waitForURL(/\/job\/\d+\?notice=submitted$/), page.click('#submit-form button[type="submit"]')]);
+    t.not(/\/job\/(\d+)/.exec(page.url())?.[1], id);
+    await page.locator('#output', { hasText: 'greeting=hello/world & <all> junk=' }).waitFor();
+
     await page.goto(`${server.url}/jobs`);
-    const link = page.locator('#jobs tbody td.col-name a', { hasText: name });
-    await link.waitFor();
     // The id in the table is the exact 64-bit id (not a rounded JavaScript number).
-    const row = page.locator('#jobs tbody tr').filter({ has: page.locator('td.col-name a', { hasText: name }) });
+    const row = page.locator('#jobs tbody tr').filter({ has: page.locator(`td.col-id a[href="/job/${id}"]`) });
+    await row.waitFor();
     t.is(await row.locator('td.col-id').innerText(), id);
-    t.is(await row.locator('td.col-id a').getAttribute('href'), `/job/${id}`);
+    t.is(await row.locator('td.col-name').innerText(), name);
+    t.is(await page.locator('#jobs tbody td.col-name', { hasText: name }).count(), 2, 'the job and its resubmission');
     t.is(await row.locator('td.col-result').innerText(), 'COMPLETED');
     await screenshot(page, 'jobs');
   });
@@ -225,6 +236,39 @@ test.serial('the job page shows output lines as they are written, and cancels th
     t.is(await page.locator('#job-state').innerText(), 'INACTIVE');
     t.true(await page.locator('#cancel-form').isHidden());
     t.is((await state(server, id)).result, 'CANCELED');
+  });
+});
+
+test.serial('large output shows its last lines first, pages back on request, and can be copied and downloaded', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: `sh -c 'i=1; while [ $i -le 3000 ]; do echo "row $i"; i=$((i+1)); done'`, job_name: 'long-output' });
+  await waitForJobEnd(server, id);
+  await withPage(t, async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.goto(`${server.url}/job/${id}`);
+    await page.locator('#output', { hasText: 'row 3000' }).waitFor();
+    let shown = await page.locator('#output').innerText();
+    t.true(shown.startsWith('row 2001\n'), 'the last 1000 lines come first');
+    t.false(shown.includes('row 2000\n'));
+    await page.click('#load-earlier');
+    await page.locator('#output', { hasText: 'row 1\n' }).waitFor();
+    shown = await page.locator('#output').innerText();
+    t.true(shown.startsWith('row 1\nrow 2\n'));
+    t.is(shown.split('\n').filter(Boolean).length, 3000, 'every line once, in order');
+    t.true(await page.locator('#load-earlier').isHidden());
+
+    await page.click('#copy-output');
+    await page.locator('#output-status', { hasText: 'Copied' }).waitFor();
+    const copied = String(await page.evaluate('navigator.clipboard.readText()'));
+    t.true(copied.startsWith('row 1\n') && copied.trimEnd().endsWith('row 3000'));
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-output')]);
+    t.is(download.suggestedFilename(), `job-${id}-all.txt`);
+    const saved = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(saved, 'utf8');
+    t.is(text.split('\n').length, 3001);
+    t.true(text.startsWith('row 1\n'));
   });
 });
 

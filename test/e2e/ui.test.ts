@@ -376,6 +376,31 @@ test.serial('dark mode: the same pages follow the system setting', async (t) => 
   }, 'dark');
 });
 
+test.serial('on a phone every page fits the screen; the job table scrolls inside itself', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: `sh -c 'echo a-rather-long-line-of-output-that-must-wrap-inside-the-pane-and-not-widen-the-page-at-all'`, job_name: 'phone' });
+  await waitForJobEnd(server, id);
+  const watched = await openPage(t.context.browser, { viewport: { width: 390, height: 844 } });
+  try {
+    const { page } = watched;
+    for (const [name, path] of [['jobs', '/jobs'], ['job', `/job/${id}`], ['submit', '/jobs/submit'], ['nodes', '/nodes']] as const) {
+      await page.goto(`${server.url}${path}`);
+      if (name === 'jobs') {
+        await page.locator('#jobs tbody td.col-name').first().waitFor();
+        t.true(await page.locator('#jobs td.col-owner').first().isHidden(), 'less important columns step aside');
+      } else if (name === 'job') {
+        await page.locator('#output', { hasText: 'must-wrap' }).waitFor();
+      }
+      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+      t.true(overflow <= 0, `${name}: the page is ${overflow}px wider than the phone`);
+      await screenshot(page, `phone-${name}`);
+    }
+    t.deepEqual(watched.problems, []);
+  } finally {
+    await watched.close();
+  }
+});
+
 test.serial('with auth on: the login page, the table with a session, per-user jobs, and signing out', async (t) => {
   const server = await startAuthServer();
   try {

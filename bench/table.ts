@@ -24,7 +24,7 @@ interface Draw {
   length?: number;
 }
 
-/** What the page sends for a draw (same parameters, same order). */
+/** What the page sends for a draw (same parameters, same order as web/table/rows.ts searchQuery). */
 export function tableDrawQuery(draw: Draw, counter = 1): string {
   const params = new URLSearchParams();
   params.set('draw', String(counter));

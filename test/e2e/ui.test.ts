@@ -52,6 +52,11 @@ async function waitForNames(page: Page, expected: string[]): Promise<void> {
   await waitFor(async () => ((await rowNames(page)).join('\n') === expected.join('\n') ? true : undefined), 15000, `rows ${expected.join(', ')}`);
 }
 
+/** Waits until the table has written its view into the address (history.replaceState, no navigation). */
+async function waitForView(page: Page, matches: (url: URL) => boolean): Promise<void> {
+  await waitFor(() => (matches(new URL(page.url())) ? true : undefined), 15000, 'the view in the URL');
+}
+
 /** A global the page's scripts could have set (an injected script would). */
 async function pageGlobal(page: Page, name: string): Promise<unknown> {
   return page.evaluate(`window[${JSON.stringify(name)}]`);
@@ -166,9 +171,14 @@ test.serial('the table searches and sorts on the server, and its URL reproduces 
 
     await page.click('#jobs thead th.col-name .dt-column-order');
     await waitForNames(page, [`${tag}-alpha`, `${tag}-bravo`, `${tag}-charlie`]);
+    await waitForView(page, (url) => url.searchParams.get('sort') === 'name' && url.searchParams.get('dir') === 'asc');
+    const ascending = await page.context().newPage();
+    await ascending.goto(page.url());
+    await waitForNames(ascending, [`${tag}-alpha`, `${tag}-bravo`, `${tag}-charlie`]);
+    await ascending.close();
     await page.click('#jobs thead th.col-name .dt-column-order');
     await waitForNames(page, [`${tag}-charlie`, `${tag}-bravo`, `${tag}-alpha`]);
-    await page.waitForURL((url) => url.searchParams.get('q') === tag && url.searchParams.get('sort') === 'name' && url.searchParams.get('dir') === 'desc');
+    await waitForView(page, (url) => url.searchParams.get('q') === tag && url.searchParams.get('sort') === 'name' && url.searchParams.get('dir') === 'desc');
     const shared = page.url();
 
     // A link reproduces the view: search, sort and filters.

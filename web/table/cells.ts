@@ -1,0 +1,32 @@
+/**
+ * How each column's cell is drawn. DataTables inserts what a renderer returns as HTML, so
+ * every value goes through escaping (`html` tags escape each interpolation).
+ */
+import { escapeHtml, html, visibleControls } from '../lib/dom.js';
+import { formatDuration, formatTime } from '../lib/format.js';
+import type { ColumnName, JobRow } from './rows.js';
+
+type Render = (value: unknown, type: string, row: JobRow) => string;
+
+const NONE = '<span class="muted">—</span>';
+
+function badge(kind: 'state' | 'result', value: string): string {
+  return value === '' ? NONE : html`<span class="badge ${kind} ${kind}-${value.toLowerCase()}">${value}</span>`;
+}
+
+/** Renderers by column; `selected` says which rows have their box ticked. */
+export function cellRenderers(selected: ReadonlySet<string>): Record<ColumnName, Render> {
+  return {
+    select: (_value, _type, row) =>
+      `<input type="checkbox" class="row-select" data-id="${escapeHtml(row.id)}" aria-label="Select job ${escapeHtml(row.id)}"${row.state === 'INACTIVE' ? ' disabled title="Ended: nothing to cancel"' : ''}${selected.has(row.id) ? ' checked' : ''}>`,
+    id: (_value, _type, row) => html`<a class="mono" href="/job/${row.id}">${row.id}</a>`,
+    name: (_value, _type, row) => html`<a href="/job/${row.id}">${visibleControls(row.name)}</a>`,
+    owner: (_value, _type, row) => escapeHtml(row.owner),
+    state: (_value, _type, row) => badge('state', row.state),
+    result: (_value, _type, row) => badge('result', row.result),
+    returncode: (_value, _type, row) => (row.returncode === '' ? NONE : escapeHtml(row.returncode)),
+    t_submit: (_value, _type, row) => html`<time datetime="${new Date(row.t_submit * 1000).toISOString()}">${formatTime(row.t_submit)}</time>`,
+    runtime: (_value, _type, row) => (row.state === 'INACTIVE' || row.runtime > 0 ? escapeHtml(formatDuration(row.runtime)) : NONE),
+    ntasks: (_value, _type, row) => escapeHtml(`${row.ntasks} / ${row.nnodes === '' ? '—' : row.nnodes}`),
+  };
+}

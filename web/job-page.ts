@@ -3,8 +3,9 @@
  * lines first, older ones on request), the state badge and attributes follow the job, and
  * the output can be copied or downloaded.
  */
-import { badge, required } from './lib/dom.js';
+import { required } from './lib/dom.js';
 import { localizeTimes } from './lib/format.js';
+import { LiveState } from './job/live-state.js';
 import { bytesText, chunkBytes, OutputView, type StreamName } from './output-view.js';
 
 type View = 'all' | StreamName;
@@ -35,6 +36,7 @@ const follow = required('#follow-output', HTMLInputElement);
 const earlier = required('#load-earlier', HTMLButtonElement);
 const download = required('#download-output', HTMLAnchorElement);
 const output = new OutputView(pre);
+const live = new LiveState(root);
 
 let view: View = 'all';
 /** Cursor of the first byte shown (for loading earlier output). */
@@ -99,7 +101,7 @@ async function start(): Promise<void> {
     page.chunks.forEach(appendChunk);
     updateEarlierButton();
     scrollToEnd();
-    if (page.complete && root.dataset.active !== 'true') {
+    if (page.complete && !live.active) {
       showStatus(output.isEmpty() ? 'No output.' : 'Complete.');
       return;
     }
@@ -128,10 +130,10 @@ function followFrom(cursor: number, mine: number): void {
   events.addEventListener('state', (event) => {
     const change = JSON.parse((event as MessageEvent<string>).data) as { event?: string; state?: string; result?: string };
     if (typeof change.state === 'string') {
-      showState(change.state, typeof change.result === 'string' ? change.result : '');
+      live.show(change.state, typeof change.result === 'string' ? change.result : '');
     }
     if (change.event !== 'current') {
-      scheduleRefresh();
+      live.refreshSoon();
     }
   });
   events.addEventListener('end', () => {
@@ -139,7 +141,7 @@ function followFrom(cursor: number, mine: number): void {
     if (mine === generation) {
       showStatus(output.isEmpty() ? 'No output.' : 'Complete.');
     }
-    scheduleRefresh();
+    live.refreshSoon();
   });
   events.addEventListener('error', (event) => {
     if (event instanceof MessageEvent && typeof event.data === 'string') {
@@ -152,52 +154,6 @@ function followFrom(cursor: number, mine: number): void {
     showStatus(events.readyState === EventSource.CLOSED ? 'Disconnected: reload the page.' : 'Reconnecting…');
   });
   events.addEventListener('open', () => showStatus('Live'));
-}
-
-function showState(state: string, result: string): void {
-  required('#job-state', HTMLElement).replaceChildren(badge('state', state) ?? '');
-  required('#job-result', HTMLElement).replaceChildren(badge('result', state === 'INACTIVE' ? result : '') ?? '');
-  const active = state !== 'INACTIVE';
-  root.dataset.active = String(active);
-  const cancel = document.querySelector<HTMLFormElement>('#cancel-form');
-  if (cancel !== null) {
-    cancel.hidden = !active;
-  }
-}
-
-let refreshTimer: number | undefined;
-
-/** Re-reads the page and swaps in its attributes (times, return code, events), at most every 300 ms. */
-function scheduleRefresh(): void {
-  window.clearTimeout(refreshTimer);
-  refreshTimer = window.setTimeout(() => {
-    void refreshAttributes();
-  }, 300);
-}
-
-async function refreshAttributes(): Promise<void> {
-  const response = await fetch(window.location.pathname, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
-  if (!response.ok) {
-    return;
-  }
-  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
-  for (const id of ['job-attributes', 'job-status']) {
-    const replacement = fresh.getElementById(id);
-    const current = document.getElementById(id);
-    if (replacement !== null && current !== null) {
-      current.replaceWith(document.importNode(replacement, true));
-    }
-  }
-  const freshRoot = fresh.getElementById('job');
-  if (freshRoot !== null) {
-    const active = freshRoot.dataset.active === 'true';
-    root.dataset.active = String(active);
-    const cancel = document.querySelector<HTMLFormElement>('#cancel-form');
-    if (cancel !== null) {
-      cancel.hidden = !active;
-    }
-  }
-  localizeTimes();
 }
 
 async function loadEarlier(): Promise<void> {

@@ -150,7 +150,7 @@ export async function benchLocal(log: (line: string) => void): Promise<Figure[]>
       figures.push({ name: `search: ${name}`, value: `p50 ${fmt(percentile(result.client, 50), 1)} ms, p99 ${fmt(percentile(result.client, 99), 1)} ms (server p50 ${fmt(percentile(result.server, 50), 1)} ms; ${result.filtered} matches)` });
     }
     figures.push({ name: 'search latency, all queries, 100,000 jobs: p50 / p99', value: `${fmt(percentile(allClient, 50), 1)} / ${fmt(percentile(allClient, 99), 1)} ms (server ${fmt(percentile(allServer, 50), 1)} / ${fmt(percentile(allServer, 99), 1)} ms)`, target: 'p50 < 25 ms' });
-    figures.push(...(await benchTableDraws(server.url)));
+    figures.push(...(await benchTableDraws(server.url, server.pid)));
 
     const idle = rssMb(server.pid);
     for (let index = 0; index < 200; index += 1) {

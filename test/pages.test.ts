@@ -43,6 +43,9 @@ test('a refused form comes back with the typed values and the errors by their fi
   t.regex(response.text, /id="num_tasks-errors"><li>&#39;two&#39; is not a whole number/);
   t.regex(response.text, /name="command"[^>]*value="echo &lt;b&gt;kept&lt;\/b&gt;"/);
   t.regex(response.text, /name="env_name" class="mono" value="X"/);
+  const launcher = await server.request.post('/jobs/submit').set(html).type('form').send({ command: 'echo hi', is_launcher: 'true' });
+  t.is(launcher.status, 400);
+  t.regex(launcher.text, /id="is_launcher-errors"><li>echo is not a known launcher/);
   const missing = await server.request.post('/jobs/submit').set(html).type('form').send({ command: '  ' });
   t.is(missing.status, 400);
   t.regex(missing.text, /id="command-errors"><li>&#39;command&#39; is required\./);

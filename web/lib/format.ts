@@ -20,10 +20,11 @@ function pad(value: number): string {
   return String(value).padStart(2, '0');
 }
 
-/** An epoch time (seconds) as local `YYYY-MM-DD HH:MM:SS`. */
-export function formatTime(seconds: number): string {
+/** An epoch time (seconds) as local `YYYY-MM-DD HH:MM:SS` (with `.mmm` when `precise`). */
+export function formatTime(seconds: number, precise = false): string {
   const date = new Date(seconds * 1000);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  const text = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return precise ? `${text}.${String(date.getMilliseconds()).padStart(3, '0')}` : text;
 }
 
 /** Shows every server-rendered `<time datetime>` (written in UTC) in local time; the UTC text stays as the tooltip. */
@@ -32,7 +33,8 @@ export function localizeTimes(root: ParentNode = document): void {
     const ms = Date.parse(node.dateTime);
     if (Number.isFinite(ms) && node.dataset.localized !== 'true') {
       node.title = node.textContent ?? '';
-      node.textContent = formatTime(ms / 1000);
+      // Events of one job often fall within a second: they show milliseconds.
+      node.textContent = formatTime(ms / 1000, node.dataset.precise === 'true');
       node.dataset.localized = 'true';
     }
   }

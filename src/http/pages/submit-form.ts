@@ -23,6 +23,8 @@ export interface SubmitFormValues {
   gpus_per_task: string;
   num_nodes: string;
   exclusive: boolean;
+  /** The command is a workflow launcher (nextflow, snakemake) that submits jobs itself. */
+  is_launcher: boolean;
   workdir: string;
   runtime: string;
   option_flags: string;
@@ -36,7 +38,7 @@ const INTEGER_FIELDS = ['num_tasks', 'cores_per_task', 'gpus_per_task', 'num_nod
 
 export function emptyForm(): SubmitFormValues {
   // The template always adds one empty variable row to type into.
-  return { command: '', job_name: '', num_tasks: '', cores_per_task: '', gpus_per_task: '', num_nodes: '', exclusive: false, workdir: '', runtime: '', option_flags: '', urgency: '', queue: '', env: [] };
+  return { command: '', job_name: '', num_tasks: '', cores_per_task: '', gpus_per_task: '', num_nodes: '', exclusive: false, is_launcher: false, workdir: '', runtime: '', option_flags: '', urgency: '', queue: '', env: [] };
 }
 
 function list(value: unknown): string[] {
@@ -59,6 +61,7 @@ export function readForm(body: unknown): SubmitFormValues {
     values[name] = single(fields[name]);
   }
   values.exclusive = parseBoolean(single(fields.exclusive)) ?? false;
+  values.is_launcher = parseBoolean(single(fields.is_launcher)) ?? false;
   const names = list(fields.env_name);
   const texts = list(fields.env_value);
   // Empty rows are dropped (the template adds a fresh one).
@@ -99,6 +102,9 @@ export function toSubmitInput(values: SubmitFormValues): { input: SubmitInput } 
   if (values.exclusive) {
     input.exclusive = true;
   }
+  if (values.is_launcher) {
+    input.is_launcher = true;
+  }
   const envars: Record<string, string> = {};
   for (const row of values.env) {
     if (row.name === '' && row.value === '') {
@@ -131,6 +137,8 @@ export function formFromJob(job: JobRecord): SubmitFormValues {
     gpus_per_task: spec.gpusPerTask > 0 ? String(spec.gpusPerTask) : '',
     num_nodes: spec.numNodes === null ? '' : String(spec.numNodes),
     exclusive: spec.exclusive,
+    // Not kept with the job: a launcher is asked for again.
+    is_launcher: false,
     workdir: spec.workdir ?? '',
     // Whole seconds read back as 1h30m; fractions stay seconds so the limit is not rounded.
     runtime: spec.runtime <= 0 ? '' : Number.isInteger(spec.runtime) ? formatDuration(spec.runtime) : String(spec.runtime),
@@ -146,7 +154,7 @@ export function formFromJob(job: JobRecord): SubmitFormValues {
  * variable (keyed `env:NAME`); anything the form has no field for goes to the top (`_form`).
  */
 export function errorsByField(errors: readonly FieldError[]): Record<string, string[]> {
-  const known = new Set<string>([...TEXT_FIELDS, 'exclusive', 'envars']);
+  const known = new Set<string>([...TEXT_FIELDS, 'exclusive', 'is_launcher', 'envars']);
   const grouped: Record<string, string[]> = {};
   for (const error of errors) {
     let key = error.field;

@@ -48,7 +48,7 @@ test('/ready is 200 while the backend answers, and 503 once jobgate is stopping'
 });
 
 test('/metrics counts jobs by state, submits, their latency, results, output bytes, followers and requests by route', async (t) => {
-  const server = await startTestServer();
+  const server = await startTestServer({ flags: { cores: '8' } });
   t.teardown(() => server.close());
   const ok = await submitJob(server, { command: 'printf 12345' });
   const failed = await submitJob(server, { command: 'sh -c "printf ab >&2; exit 2"' });

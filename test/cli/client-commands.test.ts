@@ -9,7 +9,8 @@ let server: TestServer;
 let cli: CliEnv;
 
 test.before(async () => {
-  server = await startTestServer();
+  // The tests run at once and one job holds a core for a while: enough cores that no job queues behind another.
+  server = await startTestServer({ flags: { cores: '16' } });
   cli = cliEnv({ JOBGATE_URL: server.url });
 });
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
+import { CredentialStore, configDir } from '../../src/client/credentials.js';
 import { cliEnv } from '../helpers/cli.js';
 import { addUser, CLIENT_SECRET, startAuthServer, SUPERUSER, SUPERUSER_PASSWORD } from '../helpers/auth.js';
 import type { TestServer } from '../helpers/test-server.js';
@@ -93,4 +94,16 @@ test('FLUX_USER and FLUX_TOKEN (with FLUX_SECRET_KEY: the flux-restful handshake
   const login = await cli.run(['login', '--password-stdin'], { input: `${SUPERUSER_PASSWORD}\n`, env: { FLUX_SECRET_KEY: CLIENT_SECRET, FLUX_TOKEN: '' } });
   t.is(login.exitCode, 0, login.stderr);
   t.regex(login.stderr, new RegExp(`as ${SUPERUSER};`));
+});
+
+test('logout forgets the token even when the server is gone, and says it stays valid', async (t) => {
+  const cli = cliEnv();
+  t.teardown(() => cli.cleanup());
+  const gone = 'http://127.0.0.1:9';
+  new CredentialStore(configDir({ XDG_CONFIG_HOME: cli.configHome })).save(gone, { token: 'kept', user: 'alice' });
+  const run = await cli.run(['logout', '--url', gone]);
+  t.is(run.exitCode, 0);
+  t.regex(run.stderr, /signed out of http:\/\/127\.0\.0\.1:9 \(the server could not be reached: the token stays valid until it expires\)/);
+  t.is(new CredentialStore(configDir({ XDG_CONFIG_HOME: cli.configHome })).get(gone), undefined);
+  t.is((await cli.run(['logout', '--url', gone])).stderr, 'not signed in to http://127.0.0.1:9');
 });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { JobgateClient } from '../../client/client.js';
-import { ApiError } from '../../client/errors.js';
+import { ApiError, ConnectionError } from '../../client/errors.js';
 import { promptHidden, readFirstLine } from '../password-input.js';
 import { shortDuration } from '../format/time.js';
 import { addConnectionOptions, CliExit, EXIT, type CliIo, type ConnectionOptions } from './context.js';
@@ -72,16 +72,20 @@ export function addLoginCommands(program: Command, io: CliIo, finish: Finish): v
         io.stderr.write(`not signed in to ${context.url}\n`);
         return EXIT.ok;
       }
+      let note = '';
       try {
         await new JobgateClient({ baseUrl: context.url, token: stored.token }).revokeToken();
       } catch (error: unknown) {
-        // Already expired or revoked: forgetting it is all that is left to do.
-        if (!(error instanceof ApiError) || error.status !== 401) {
+        if (error instanceof ConnectionError) {
+          // Forget it anyway; say that it stays valid until it expires.
+          note = ` (the server could not be reached: the token stays valid until it expires)`;
+        } else if (!(error instanceof ApiError) || error.status !== 401) {
+          // A 401: already expired or revoked, so forgetting it is all that is left to do.
           throw error;
         }
       }
       context.store.remove(context.url);
-      io.stderr.write(`signed out of ${context.url}\n`);
+      io.stderr.write(`signed out of ${context.url}${note}\n`);
       return EXIT.ok;
     }),
   );

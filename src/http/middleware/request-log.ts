@@ -36,6 +36,8 @@ export function requestLog(logger: Logger, observer: RequestObserver): Middlewar
     const log = logger.child({ requestId: ctx.state.requestId });
     ctx.state.log = log;
     const started = process.hrtime.bigint();
+    // Read now: once the connection has closed, the socket no longer knows its peer.
+    const ip = ctx.ip;
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     ctx.res.once('close', () => {
       const fields = {
@@ -45,7 +47,7 @@ export function requestLog(logger: Logger, observer: RequestObserver): Middlewar
         status: ctx.status,
         durationMs: Math.round(seconds() * 1e4) / 10,
         user: ctx.state.actor?.name,
-        ip: ctx.ip,
+        ip,
         ...(ctx.res.writableFinished ? {} : { aborted: true }),
       };
       if (QUIET.test(ctx.path)) {

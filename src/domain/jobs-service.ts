@@ -41,7 +41,13 @@ export interface JobServiceDeps {
   now?: () => number;
 }
 
-type Events = { change: [JobChange]; stopping: [] };
+/** How one submit went, for metrics: accepted, rejected (the request was wrong) or failed (backend, stopping). */
+export interface SubmitTiming {
+  seconds: number;
+  outcome: 'accepted' | 'rejected' | 'failed';
+}
+
+type Events = { change: [JobChange]; stopping: []; submitted: [SubmitTiming] };
 
 export class JobService extends EventEmitter<Events> {
   private readonly ids: FluidGenerator;
@@ -221,6 +227,19 @@ export class JobService extends EventEmitter<Events> {
   }
 
   async submit(input: SubmitInput, actor: Actor, owner = actor.name): Promise<JobRecord> {
+    const started = performance.now();
+    const timing = (outcome: SubmitTiming['outcome']): SubmitTiming => ({ seconds: (performance.now() - started) / 1000, outcome });
+    try {
+      const job = await this.submitNow(input, actor, owner);
+      this.emit('submitted', timing('accepted'));
+      return job;
+    } catch (error: unknown) {
+      this.emit('submitted', timing(error instanceof AppError && error.status < 500 ? 'rejected' : 'failed'));
+      throw error;
+    }
+  }
+
+  private async submitNow(input: SubmitInput, actor: Actor, owner: string): Promise<JobRecord> {
     if (this.stopping) {
       throw unavailable('jobgate is stopping and accepts no new jobs');
     }
@@ -377,6 +396,11 @@ export class JobService extends EventEmitter<Events> {
       return nodes;
     }
     return nodes.map((node) => ({ ...node, jobs: node.jobs.filter((id) => this.find(id, actor) !== undefined) }));
+  }
+
+  /** Jobs in each state, all owners (for metrics: counted in SQL, never listed). */
+  countByState(): Partial<Record<string, number>> {
+    return this.repo.countByState();
   }
 
   async ready(): Promise<boolean> {

@@ -203,7 +203,8 @@ export class SlurmStepExecutor implements Executor {
       throw refusal;
     }
     this.dispatch();
-    return job.stderr.stepId !== null ? { backendRef: job.stderr.stepId } : {};
+    // The step id is stored when srun names it (sink.backendRef), here or later.
+    return {};
   }
 
   private freeCpus(): number {

@@ -34,6 +34,7 @@ import {
 import type { Allocation } from './allocation.js';
 import { jobgateEnforcesRuntime, splitEnvironment, srunArgs } from './commands.js';
 import { commonProblems } from './requests.js';
+import { cpusFor, StepQueue } from './step-queue.js';
 import type { SlurmCommands } from './slurm-cli.js';
 import { combineWaitStatuses, SrunStderr, type StepHost } from './srun-stderr.js';
 
@@ -54,7 +55,6 @@ interface StepJob {
   env: Record<string, string>;
   output: LiveOutput;
   urgency: number;
-  order: number;
   /** CPUs of the allocation the step takes while it runs. */
   cpus: number;
   srun: StreamingProcess | null;
@@ -74,10 +74,9 @@ export class SlurmStepExecutor implements Executor {
   readonly assignsIds = false;
   private sink: ExecutorSink | null = null;
   /** Jobs waiting for CPUs, in jobgate. */
-  private readonly queue: StepJob[] = [];
+  private readonly queue = new StepQueue<StepJob>();
   /** Jobs whose srun runs (launched, waiting in Slurm, or running). */
   private readonly launched = new Map<JobId, StepJob>();
-  private order = 0;
   private stopping = false;
 
   constructor(private readonly options: SlurmStepOptions) {}
@@ -99,19 +98,6 @@ export class SlurmStepExecutor implements Executor {
 
   private get totalCpus(): number {
     return this.allocation.nodes.reduce((sum, node) => sum + node.cpus, 0);
-  }
-
-  /** An exclusive step takes whole nodes; otherwise its tasks' CPUs. */
-  private cpusFor(spec: JobSpec): number {
-    const total = this.totalCpus;
-    if (total === 0) {
-      return 0;
-    }
-    if (spec.exclusive) {
-      const perNode = Math.max(...this.allocation.nodes.map((node) => node.cpus));
-      return Math.min(total, (spec.numNodes ?? 1) * perNode);
-    }
-    return Math.min(total, spec.numTasks * spec.coresPerTask);
   }
 
   check(spec: JobSpec): FieldProblem[] {
@@ -176,8 +162,7 @@ export class SlurmStepExecutor implements Executor {
       env: launch.env,
       output: sink.output(id),
       urgency: launch.spec.urgency,
-      order: this.order++,
-      cpus: this.cpusFor(launch.spec),
+      cpus: cpusFor(launch.spec, this.allocation.nodes),
       srun: null,
       stderr: new SrunStderr(),
       scheduled: false,
@@ -189,15 +174,14 @@ export class SlurmStepExecutor implements Executor {
       lastT: this.now(),
       ended: Promise.resolve(),
     };
-    this.queue.push(job);
-    const next = this.nextToLaunch();
-    if (next !== job) {
+    this.queue.add(job);
+    if (this.queue.peek(this.freeCpus()) !== job) {
       // It waits in jobgate's queue.
       this.schedule(job);
       this.dispatch();
       return {};
     }
-    this.queue.splice(this.queue.indexOf(job), 1);
+    this.queue.remove(job.id);
     const refusal = await this.launch(job);
     if (refusal !== null) {
       throw refusal;
@@ -215,20 +199,13 @@ export class SlurmStepExecutor implements Executor {
     return this.totalCpus - used;
   }
 
-  /** The queue's head if it fits now: a job that does not fit holds those behind it (no starvation). */
-  private nextToLaunch(): StepJob | undefined {
-    this.queue.sort((a, b) => b.urgency - a.urgency || a.order - b.order);
-    const head = this.queue[0];
-    if (head === undefined || head.urgency === 0 || this.stopping) {
-      return undefined;
-    }
-    return head.cpus <= this.freeCpus() ? head : undefined;
+  private take(): StepJob | undefined {
+    return this.stopping ? undefined : this.queue.take(this.freeCpus());
   }
 
   /** Launches queued jobs while the allocation has room. */
   private dispatch(): void {
-    for (let next = this.nextToLaunch(); next !== undefined; next = this.nextToLaunch()) {
-      this.queue.shift();
+    for (let next = this.take(); next !== undefined; next = this.take()) {
       const job = next;
       void this.launch(job).then((refusal) => {
         if (refusal !== null) {
@@ -439,15 +416,12 @@ export class SlurmStepExecutor implements Executor {
   }
 
   async cancel(id: JobId, reason: string): Promise<void> {
-    const queued = this.queue.findIndex((job) => job.id === id);
-    if (queued >= 0) {
-      const [job] = this.queue.splice(queued, 1);
-      if (job !== undefined) {
-        job.ending = 'cancel';
-        this.raise(job, 'cancel', reason);
-        job.done = true;
-        this.emitter().event({ id, t: this.stamp(job), name: 'clean' });
-      }
+    const queued = this.queue.remove(id);
+    if (queued !== undefined) {
+      queued.ending = 'cancel';
+      this.raise(queued, 'cancel', reason);
+      queued.done = true;
+      this.emitter().event({ id, t: this.stamp(queued), name: 'clean' });
       this.dispatch();
       return;
     }
@@ -464,14 +438,13 @@ export class SlurmStepExecutor implements Executor {
   }
 
   async setUrgency(id: JobId, urgency: number): Promise<void> {
-    const job = this.queue.find((each) => each.id === id);
+    const job = this.queue.setUrgency(id, urgency);
     if (job === undefined) {
       if (this.launched.has(id)) {
         throw new ExecutorError('conflict', 'urgency cannot be changed once srun has the step');
       }
       throw new ExecutorError('inactive', 'job is inactive');
     }
-    job.urgency = urgency;
     const sink = this.emitter();
     const t = this.stamp(job);
     sink.event({ id, t, name: 'urgency', urgency });
@@ -505,7 +478,7 @@ export class SlurmStepExecutor implements Executor {
   /** Steps cannot outlive jobgate: both modes cancel them and wait for their srun to end. */
   async stop(_mode: StopMode): Promise<void> {
     this.stopping = true;
-    for (const job of [...this.queue]) {
+    for (const job of this.queue.jobs()) {
       await this.cancel(job.id, 'jobgate service stopped');
     }
     const running = [...this.launched.values()];

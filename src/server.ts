@@ -80,7 +80,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
   const { config, logger } = options;
   const env = options.env ?? process.env;
   const repo = new JobsRepository(db);
-  const executor = options.executor ?? createExecutor(config);
+  const executor = options.executor ?? createExecutor(config, env);
   const metrics = new Metrics({ version, executor: executor.name });
   const output = new OutputStore({
     dataDir: config.dataDir,

@@ -2,7 +2,8 @@
  * createApp(deps): the Koa application with its middleware in order. It never listens (the
  * server module does), so tests drive it with supertest on a throwaway data directory.
  *
- * Order: request id → error renderer → security headers → (loopback host guard, auth off) →
+ * Order: request id → request log (child logger, access log, metrics) → error renderer →
+ * security headers → (loopback host guard, auth off) →
  * query limit → JSON writer → browser assets and static files → body parser → identify caller → CSRF check (after
  * the body parser: forms carry their token in the body) → routes.
  */
@@ -15,8 +16,9 @@ import type { Config } from './config/schema.js';
 import { isLoopback } from './config/load.js';
 import type { JobService } from './domain/jobs-service.js';
 import type { OutputStore } from './output/output-store.js';
-import { errorRenderer, type ErrorLogger } from './http/middleware/error-renderer.js';
+import { errorRenderer } from './http/middleware/error-renderer.js';
 import { requestId } from './http/middleware/request-id.js';
+import { requestLog } from './http/middleware/request-log.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { queryLimit } from './http/middleware/limits.js';
 import { jsonBody } from './http/middleware/json-body.js';
@@ -29,6 +31,10 @@ import { v1Routes } from './http/api/v1/index.js';
 import { pagesRoutes } from './http/pages/pages-routes.js';
 import { authPagesRoutes } from './http/pages/auth-pages.js';
 import { pageRenderer } from './http/pages/render.js';
+import { apiDocsRoutes } from './http/pages/api-docs.js';
+import { opsRoutes } from './http/api/ops-routes.js';
+import type { Metrics } from './metrics/metrics.js';
+import type { Logger } from './logger.js';
 import type { AppState } from './http/state.js';
 import { ApiCatalog } from './http/route.js';
 import { projectRoot, version } from './version.js';
@@ -40,7 +46,8 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Users, tokens and sessions. */
   auth: AuthService;
-  logger: ErrorLogger;
+  logger: Logger;
+  metrics: Metrics;
   requestStop: (reason: string) => void;
   now?: () => number;
 }
@@ -61,7 +68,9 @@ export function createApp(deps: AppDeps): JobgateApp {
   // Asset URLs carry the version, so a browser never keeps an old script after an upgrade.
   views.addGlobal('assetVersion', version);
 
+  const startedAt = Date.now();
   app.use(requestId());
+  app.use(requestLog(deps.logger, deps.metrics));
   app.use(
     errorRenderer({
       logger: deps.logger,
@@ -97,7 +106,9 @@ export function createApp(deps: AppDeps): JobgateApp {
 
   const render = pageRenderer(views, deps.config.requireAuth);
   const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now };
-  for (const router of [...v1Routes(apiDeps, catalog), pagesRoutes({ views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, output: deps.output, maxNodes: deps.config.maxNodes, now }), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
+  const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt };
+  const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, output: deps.output, maxNodes: deps.config.maxNodes, now };
+  for (const router of [...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog), apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

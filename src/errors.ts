@@ -8,17 +8,21 @@ export interface FieldError {
   message: string;
 }
 
-export type ErrorCode =
-  | 'VALIDATION_ERROR'
-  | 'RESOURCE_NOT_FOUND'
-  | 'RESOURCE_CONFLICT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMIT_EXCEEDED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'BACKEND_ERROR'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+/** Stable error codes (listed as values so the API documentation can enumerate them). */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'RESOURCE_NOT_FOUND',
+  'RESOURCE_CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMIT_EXCEEDED',
+  'PAYLOAD_TOO_LARGE',
+  'BACKEND_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class AppError extends Error {
   readonly expose: boolean;

@@ -24,6 +24,8 @@ import { keepStorePrivate } from './auth/private-files.js';
 import { createApp } from './app.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Logger } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { version } from './version.js';
 
 export interface RunningServer {
   url: string;
@@ -78,8 +80,13 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
   const { config, logger } = options;
   const env = options.env ?? process.env;
   const repo = new JobsRepository(db);
-  const output = new OutputStore({ dataDir: config.dataDir, warn: (message, id) => logger.warn({ job: id.toString() }, message) });
-  const executor = options.executor ?? createExecutor(config);
+  const executor = options.executor ?? createExecutor(config, env);
+  const metrics = new Metrics({ version, executor: executor.name });
+  const output = new OutputStore({
+    dataDir: config.dataDir,
+    warn: (message, id) => logger.warn({ job: id.toString() }, message),
+    onBytes: (stream, bytes) => metrics.countOutput(stream, bytes),
+  });
   const jobs = new JobService({
     repo,
     executor,
@@ -89,6 +96,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     userid: process.getuid?.() ?? 0,
     logger,
   });
+  metrics.watch(jobs, output);
   await jobs.start();
 
   let resolveStopped: (reason: string) => void = () => undefined;
@@ -105,6 +113,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     authenticator,
     auth,
     logger,
+    metrics,
     requestStop: (reason) => {
       void stop('cancel-jobs', reason);
     },

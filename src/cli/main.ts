@@ -1,14 +1,24 @@
-/** The `jobgate` command line. */
+/** The `jobgate` command line: the service (`serve`, `users`) and a client for a running jobgate. */
 import { Command, Option } from 'commander';
 import { version } from '../version.js';
-import { serve } from './serve.js';
 import { addUsersCommand } from './users.js';
+import { addClientCommands } from './commands/index.js';
+import { EXIT } from './commands/context.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program.name('jobgate').description('Run, follow and manage jobs in an HPC allocation over HTTP.').version(version);
   program.exitOverride();
+  // `jobgate submit -n 2 cmd -x`: options after the command belong to the command.
+  program.enablePositionalOptions();
   let exitCode = 0;
+  const finish = (code: number): void => {
+    exitCode = code;
+  };
+
+  program.commandsGroup('Client commands (talk to a running jobgate):');
+  addClientCommands(program, finish);
+  program.commandsGroup('Service commands:');
 
   program
     .command('serve')
@@ -23,7 +33,10 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--log-level <level>', 'log level (env JOBGATE_LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .option('--require-auth', 'require credentials (env FLUX_REQUIRE_AUTH, JOBGATE_REQUIRE_AUTH)')
     .option('--allow-unauthenticated', 'allow a non-loopback address without auth (prints a warning)')
+    .addOption(new Option('--metrics <access>', 'who may read /metrics (env JOBGATE_METRICS): loopback (default), public, superuser, off').choices(['loopback', 'public', 'superuser', 'off']))
     .action(async (options: Record<string, string | boolean | undefined>) => {
+      // Loaded here: the client commands never load the server (store, executors).
+      const { serve } = await import('./serve.js');
       exitCode = await serve({
         host: options.host as string | undefined,
         port: options.port as string | undefined,
@@ -33,21 +46,21 @@ export async function main(argv: string[]): Promise<number> {
         cores: options.cores as string | undefined,
         gpus: options.gpus as string | undefined,
         logLevel: options.logLevel as string | undefined,
+        metrics: options.metrics as string | undefined,
         requireAuth: options.requireAuth === true ? true : undefined,
         allowUnauthenticated: options.allowUnauthenticated === true ? true : undefined,
       });
     });
 
-  addUsersCommand(program, (code) => {
-    exitCode = code;
-  });
+  addUsersCommand(program, finish);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error: unknown) {
     const code = (error as { exitCode?: number }).exitCode;
     if (typeof code === 'number') {
-      return code;
+      // Help and --version exit 0; commander's other exits are usage errors.
+      return code === 0 ? 0 : EXIT.usage;
     }
     throw error;
   }

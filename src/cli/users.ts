@@ -8,13 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError } from '../errors.js';
-import { resolveDataDir } from '../config/load.js';
-import { closeDatabase, openDatabase } from '../db/database.js';
-import { CredentialsRepository } from '../db/credentials-repository.js';
-import { UsersRepository } from '../db/users-repository.js';
-import { UsersService } from '../auth/users-service.js';
+import type { UsersService } from '../auth/users-service.js';
 import { ROLES, type Role } from '../auth/user.js';
-import { keepStorePrivate } from '../auth/private-files.js';
 import { processPasswordSource, type PasswordSource } from './password-input.js';
 
 export interface UsersIo {
@@ -58,12 +53,20 @@ async function readPassword(options: PasswordOptions, io: UsersIo, confirm: bool
 }
 
 /** Opens the user store of a data directory; `create` makes a new one (only `add` may). */
-function openStore(dataDir: string, create: boolean): { users: UsersService; close: () => void } {
+async function openStore(dataDir: string, create: boolean): Promise<{ users: UsersService; close: () => void }> {
   const file = path.join(dataDir, 'jobgate.db');
   if (!create && !fs.existsSync(file)) {
     throw new UsageError(`no jobgate data directory at ${dataDir} (use --data-dir, or JOBGATE_DATA_DIR)`);
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Loaded on use: the client commands of the same program never load the store.
+  const [{ closeDatabase, openDatabase }, { CredentialsRepository }, { UsersRepository }, { UsersService }, { keepStorePrivate }] = await Promise.all([
+    import('../db/database.js'),
+    import('../db/credentials-repository.js'),
+    import('../db/users-repository.js'),
+    import('../auth/users-service.js'),
+    import('../auth/private-files.js'),
+  ]);
   const db = openDatabase({ file });
   keepStorePrivate(dataDir);
   return { users: new UsersService({ users: new UsersRepository(db), credentials: new CredentialsRepository(db) }), close: () => closeDatabase(db) };
@@ -93,6 +96,8 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
       const command = args[args.length - 1] as Command;
       const options = command.opts();
       const name = typeof args[0] === 'string' ? args[0] : '';
+      // Loaded on use, like the store: the configuration schema is not a client command's business.
+      const { resolveDataDir } = await import('../config/load.js');
       const dataDir = resolveDataDir(io.env, options.dataDir as string | undefined);
       try {
         await work(dataDir, options, name);
@@ -117,7 +122,7 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
   ).action(run(async (dataDir, options, name) => {
     const role: Role = options.superuser === true ? 'superuser' : (options.role as Role);
     const password = await readPassword(options as PasswordOptions, io, true);
-    const store = openStore(dataDir, true);
+    const store = await openStore(dataDir, true);
     try {
       await store.users.add(name, password, role);
     } finally {
@@ -132,7 +137,7 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
     .option('--json', 'as JSON')
     .addOption(dataDirOption())
     .action(run(async (dataDir, options) => {
-      const store = openStore(dataDir, false);
+      const store = await openStore(dataDir, false);
       let list;
       try {
         list = store.users.list();
@@ -151,7 +156,7 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
     .description('remove a user; their tokens and sessions stop working at once (their jobs stay)')
     .addOption(dataDirOption())
     .action(run(async (dataDir, _options, name) => {
-      const store = openStore(dataDir, false);
+      const store = await openStore(dataDir, false);
       try {
         store.users.remove(name);
       } finally {
@@ -167,7 +172,7 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
       .addOption(dataDirOption()),
   ).action(run(async (dataDir, options, name) => {
     const password = await readPassword(options as PasswordOptions, io, true);
-    const store = openStore(dataDir, false);
+    const store = await openStore(dataDir, false);
     try {
       await store.users.setPassword(name, password);
     } finally {
@@ -181,7 +186,7 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
     .description('end every access token and browser session of a user')
     .addOption(dataDirOption())
     .action(run(async (dataDir, _options, name) => {
-      const store = openStore(dataDir, false);
+      const store = await openStore(dataDir, false);
       let count;
       try {
         count = store.users.revokeAll(name);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { split } from 'shlex';
-import { configSchema, EXECUTORS, LOG_LEVELS, type Config, type ExecutorName } from './schema.js';
+import { configSchema, EXECUTORS, LOG_LEVELS, METRICS_ACCESS, type Config, type ExecutorName } from './schema.js';
 import { parseBoolean, parseInteger, parseDuration } from '../lib/parse.js';
 import { USER_NAME } from '../auth/user.js';
 
@@ -21,6 +21,7 @@ export interface ConfigFlags {
   cores?: string;
   gpus?: string;
   logLevel?: string;
+  metrics?: string;
   requireAuth?: boolean;
   allowUnauthenticated?: boolean;
 }
@@ -181,6 +182,11 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     problems.push(`${logLevelSource.from}: log level must be one of ${LOG_LEVELS.join(', ')}; got '${logLevelSource.value}'`);
   }
 
+  const metricsSource = pick(env, flags.metrics, '--metrics', ['JOBGATE_METRICS']) ?? { value: 'loopback', from: 'default' };
+  if (!(METRICS_ACCESS as readonly string[]).includes(metricsSource.value)) {
+    problems.push(`${metricsSource.from}: metrics access must be one of ${METRICS_ACCESS.join(', ')}; got '${metricsSource.value}'`);
+  }
+
   const raw = {
     host: pick(env, flags.host, '--host', ['JOBGATE_HOST', 'HOST'])?.value ?? '127.0.0.1',
     port: integer(pick(env, flags.port, '--port', ['JOBGATE_PORT', 'PORT']), 5000),
@@ -201,6 +207,7 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     maxBodyBytes: integer(pick(env, undefined, '', ['JOBGATE_MAX_BODY_BYTES']), 1024 * 1024),
     maxPageLength: integer(pick(env, undefined, '', ['JOBGATE_MAX_PAGE_LENGTH']), 1000),
     logLevel: logLevelSource.value,
+    metricsAccess: metricsSource.value,
     shutdownGraceSeconds: seconds(pick(env, undefined, '', ['JOBGATE_SHUTDOWN_GRACE']), 10),
   };
 

@@ -8,6 +8,9 @@ import { z } from 'zod';
 export const EXECUTORS = ['local', 'flux', 'slurm'] as const;
 export type ExecutorName = (typeof EXECUTORS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** Who may read /metrics: loopback peers without credentials (others need a superuser), anyone, only superusers, or nobody. */
+export const METRICS_ACCESS = ['loopback', 'public', 'superuser', 'off'] as const;
+export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 
 export const configSchema = z.object({
   /** Address to bind. Loopback by default: auth is off by default. */
@@ -48,6 +51,8 @@ export const configSchema = z.object({
   maxPageLength: z.number().int().min(1).max(100000),
   /** Logging. */
   logLevel: z.enum(LOG_LEVELS),
+  /** Access to /metrics (JOBGATE_METRICS); its labels never name jobs or users. */
+  metricsAccess: z.enum(METRICS_ACCESS),
   /** Seconds to wait for running work to drain on stop before forcing it. */
   shutdownGraceSeconds: z.number().min(0).max(3600),
 });

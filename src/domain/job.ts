@@ -105,3 +105,43 @@ export function runtimeOf(job: Pick<JobRecord, 't_run' | 't_cleanup'>, nowSecond
   }
   return Math.max(0, (job.t_cleanup ?? nowSeconds) - job.t_run);
 }
+
+/** A job record as it is at submit time (state DEPEND), from its normalised request. */
+export function newJobRecord(fields: { id: JobId; owner: string; userid: number; spec: JobSpec; executor: string; t: number }): JobRecord {
+  const { id, owner, userid, spec, executor, t } = fields;
+  return {
+    id,
+    owner,
+    userid,
+    name: spec.name,
+    command: spec.command,
+    spec,
+    executor,
+    backendRef: null,
+    state: 'DEPEND',
+    result: null,
+    success: null,
+    returncode: null,
+    waitstatus: null,
+    exception: { occurred: false, type: null, severity: null, note: null },
+    urgency: spec.urgency,
+    priority: null,
+    ntasks: spec.numTasks,
+    ncores: spec.numTasks * spec.coresPerTask,
+    nnodes: spec.numNodes,
+    ngpus: spec.numTasks * spec.gpusPerTask,
+    duration: spec.runtime,
+    cwd: spec.workdir,
+    queue: spec.queue,
+    ranks: null,
+    nodelist: null,
+    expiration: null,
+    t_submit: t,
+    t_depend: t,
+    t_priority: null,
+    t_sched: null,
+    t_run: null,
+    t_cleanup: null,
+    t_inactive: null,
+  };
+}

@@ -14,7 +14,7 @@ import { applyEvent } from './job-events.js';
 import { GroupCommit } from './group-commit.js';
 import { buildSpec, MISSING_COMMAND, type SpecContext, type SubmitInput } from './submit-spec.js';
 import { jobEnvironment } from './job-environment.js';
-import { canSee, URGENCY, type Actor, type JobRecord } from './job.js';
+import { canSee, newJobRecord, URGENCY, type Actor, type JobRecord } from './job.js';
 
 export interface JobChange {
   /** Position in the global event log (resumable streams use it). */
@@ -41,7 +41,13 @@ export interface JobServiceDeps {
   now?: () => number;
 }
 
-type Events = { change: [JobChange]; stopping: [] };
+/** How one submit went, for metrics: accepted, rejected (the request was wrong) or failed (backend, stopping). */
+export interface SubmitTiming {
+  seconds: number;
+  outcome: 'accepted' | 'rejected' | 'failed';
+}
+
+type Events = { change: [JobChange]; stopping: []; submitted: [SubmitTiming] };
 
 export class JobService extends EventEmitter<Events> {
   private readonly ids: FluidGenerator;
@@ -200,59 +206,40 @@ export class JobService extends EventEmitter<Events> {
   }
 
   private externalRecord(id: JobId, t: number, external: Extract<ExecutorEvent, { name: 'submit' }>['external']): JobRecord {
-    return {
-      id,
-      owner: external.owner,
-      userid: external.userid,
-      name: external.name,
+    const spec = {
       command: external.command,
-      spec: {
-        command: external.command,
-        name: external.name,
-        numTasks: external.ntasks,
-        coresPerTask: Math.max(1, Math.floor(external.ncores / Math.max(1, external.ntasks))),
-        gpusPerTask: 0,
-        numNodes: null,
-        exclusive: false,
-        workdir: external.cwd,
-        runtime: external.duration,
-        envars: {},
-        optionFlags: {},
-        tty: false,
-        urgency: external.urgency,
-        queue: null,
-      },
-      executor: this.executor.name,
-      backendRef: null,
-      state: 'DEPEND',
-      result: null,
-      success: null,
-      returncode: null,
-      waitstatus: null,
-      exception: { occurred: false, type: null, severity: null, note: null },
+      name: external.name,
+      numTasks: external.ntasks,
+      coresPerTask: Math.max(1, Math.floor(external.ncores / Math.max(1, external.ntasks))),
+      gpusPerTask: 0,
+      numNodes: null,
+      exclusive: false,
+      workdir: external.cwd,
+      runtime: external.duration,
+      envars: {},
+      optionFlags: {},
+      tty: false,
       urgency: external.urgency,
-      priority: null,
-      ntasks: external.ntasks,
-      ncores: external.ncores,
-      nnodes: null,
-      ngpus: 0,
-      duration: external.duration,
-      cwd: external.cwd,
       queue: null,
-      ranks: null,
-      nodelist: null,
-      expiration: null,
-      t_submit: external.t_submit || t,
-      t_depend: external.t_submit || t,
-      t_priority: null,
-      t_sched: null,
-      t_run: null,
-      t_cleanup: null,
-      t_inactive: null,
     };
+    const job = newJobRecord({ id, owner: external.owner, userid: external.userid, spec, executor: this.executor.name, t: external.t_submit || t });
+    return { ...job, ncores: external.ncores };
   }
 
   async submit(input: SubmitInput, actor: Actor, owner = actor.name): Promise<JobRecord> {
+    const started = performance.now();
+    const timing = (outcome: SubmitTiming['outcome']): SubmitTiming => ({ seconds: (performance.now() - started) / 1000, outcome });
+    try {
+      const job = await this.submitNow(input, actor, owner);
+      this.emit('submitted', timing('accepted'));
+      return job;
+    } catch (error: unknown) {
+      this.emit('submitted', timing(error instanceof AppError && error.status < 500 ? 'rejected' : 'failed'));
+      throw error;
+    }
+  }
+
+  private async submitNow(input: SubmitInput, actor: Actor, owner: string): Promise<JobRecord> {
     if (this.stopping) {
       throw unavailable('jobgate is stopping and accepts no new jobs');
     }
@@ -273,41 +260,7 @@ export class JobService extends EventEmitter<Events> {
     }
     const env = jobEnvironment(this.deps.baseEnv, spec.envars);
     const t = this.now();
-    const record = (id: JobId): JobRecord => ({
-      id,
-      owner,
-      userid: this.deps.userid,
-      name: spec.name,
-      command: spec.command,
-      spec,
-      executor: this.executor.name,
-      backendRef: null,
-      state: 'DEPEND',
-      result: null,
-      success: null,
-      returncode: null,
-      waitstatus: null,
-      exception: { occurred: false, type: null, severity: null, note: null },
-      urgency: spec.urgency,
-      priority: null,
-      ntasks: spec.numTasks,
-      ncores: spec.numTasks * spec.coresPerTask,
-      nnodes: spec.numNodes,
-      ngpus: spec.numTasks * spec.gpusPerTask,
-      duration: spec.runtime,
-      cwd: spec.workdir,
-      queue: spec.queue,
-      ranks: null,
-      nodelist: null,
-      expiration: null,
-      t_submit: t,
-      t_depend: t,
-      t_priority: null,
-      t_sched: null,
-      t_run: null,
-      t_cleanup: null,
-      t_inactive: null,
-    });
+    const record = (id: JobId): JobRecord => newJobRecord({ id, owner, userid: this.deps.userid, spec, executor: this.executor.name, t });
     const insert = async (job: JobRecord): Promise<void> => {
       const seq = await this.writes.run(() => {
         this.repo.insert(job);
@@ -443,6 +396,11 @@ export class JobService extends EventEmitter<Events> {
       return nodes;
     }
     return nodes.map((node) => ({ ...node, jobs: node.jobs.filter((id) => this.find(id, actor) !== undefined) }));
+  }
+
+  /** Jobs in each state, all owners (for metrics: counted in SQL, never listed). */
+  countByState(): Partial<Record<string, number>> {
+    return this.repo.countByState();
   }
 
   async ready(): Promise<boolean> {

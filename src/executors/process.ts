@@ -245,3 +245,54 @@ export function startService(file: string, args: string[], options: CommandOptio
     },
   };
 }
+
+export interface StreamingOptions {
+  env: Record<string, string>;
+  cwd?: string;
+  onStdout: (data: Buffer) => void;
+  onStderr: (data: Buffer) => void;
+}
+
+export interface StreamingProcess {
+  pid: number;
+  /** Resolves once the process has exited and both pipes are drained. */
+  exited: Promise<ExitInfo>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/**
+ * Starts a process whose stdout and stderr bytes are handed over as they arrive, kept apart
+ * and unaltered (e.g. `srun`, whose pipes carry a job step's output). stdin is /dev/null; the
+ * process is killed if jobgate exits.
+ */
+export function startStreaming(file: string, args: string[], options: StreamingOptions): StreamingProcess {
+  const subprocess = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    encoding: 'buffer',
+  });
+  const pid = subprocess.pid;
+  if (pid === undefined) {
+    throw new Error(`could not start ${file}`);
+  }
+  subprocess.stdout.on('data', (chunk: Buffer) => options.onStdout(chunk));
+  subprocess.stderr.on('data', (chunk: Buffer) => options.onStderr(chunk));
+  const exited = subprocess.then((result) => ({
+    code: result.signal ? null : (result.exitCode ?? null),
+    signal: signalNumber(result.signal),
+  }));
+  return {
+    pid,
+    exited,
+    kill: (signal = 'SIGTERM') => {
+      subprocess.kill(signal);
+    },
+  };
+}

@@ -17,12 +17,19 @@ export type Access = 'public' | 'user' | 'superuser';
 
 export interface ResponseDoc {
   description: string;
+  /** The body (JSON unless `contentType` says otherwise); the OpenAPI document shows it and tests validate real answers against it. */
   schema?: z.ZodType;
   contentType?: string;
+  /** Other content types the same status may answer with (e.g. raw bytes), each with its schema if it has one. */
+  alternatives?: Record<string, z.ZodType | undefined>;
+  /** Response headers worth documenting, name → description. */
+  headers?: Record<string, string>;
 }
 
 export interface RouteSpec<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
   method: Method;
+  /** Stable name for generated clients (derived from method and path when absent). */
+  operationId?: string;
   /** Router path, e.g. `/v1/jobs/:jobid`. */
   path: string;
   summary: string;

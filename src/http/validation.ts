@@ -83,7 +83,8 @@ export function typeProblems(error: z.ZodError, location: Location, input: unkno
       type: typeOf(issue.message, issue.code),
       loc: [location, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))],
       msg: issue.message,
-      input: shown,
+      // FastAPI writes a missing value as null (JSON has no undefined: the key would vanish).
+      input: shown === undefined ? null : shown,
     };
   });
 }

@@ -4,7 +4,7 @@
  * job, whatever the number of followers.
  */
 import type { JobId } from '../lib/jobid.js';
-import { jobOutputPaths, type JobOutputPaths } from './layout.js';
+import { jobOutputPaths, STREAMS, type JobOutputPaths, type StreamName } from './layout.js';
 import { LiveOutput } from './live-output.js';
 import { OutputReader } from './reader.js';
 
@@ -15,11 +15,15 @@ export interface OutputStoreOptions {
   /** Safety-net poll for tracked files, in ms (inotify does the real work). */
   pollMs?: number;
   warn?: (message: string, id: JobId) => void;
+  /** Told how many bytes of output jobs wrote (metrics); bytes written before a restart are not told again. */
+  onBytes?: (stream: StreamName, bytes: number) => void;
 }
 
 export class OutputStore {
   private readonly live = new Map<JobId, LiveOutput>();
   private readonly listeners = new Map<JobId, Set<Listener>>();
+  /** Per live job, the sizes already reported to onBytes. */
+  private readonly counted = new Map<JobId, Record<StreamName, number>>();
   private readonly poll: NodeJS.Timeout;
 
   constructor(private readonly options: OutputStoreOptions) {
@@ -39,8 +43,9 @@ export class OutputStore {
 
   /** Creates the files of a new job and keeps them open for output. */
   create(id: JobId): LiveOutput {
-    const output = LiveOutput.create(this.paths(id), () => this.notify(id), (message) => this.options.warn?.(message, id));
+    const output = LiveOutput.create(this.paths(id), () => this.grew(id), (message) => this.options.warn?.(message, id));
     this.live.set(id, output);
+    this.counted.set(id, { stdout: 0, stderr: 0 });
     return output;
   }
 
@@ -50,8 +55,9 @@ export class OutputStore {
     if (existing !== undefined) {
       return existing;
     }
-    const output = LiveOutput.reopen(this.paths(id), () => this.notify(id), (message) => this.options.warn?.(message, id));
+    const output = LiveOutput.reopen(this.paths(id), () => this.grew(id), (message) => this.options.warn?.(message, id));
     this.live.set(id, output);
+    this.counted.set(id, { stdout: output.sizes.stdout, stderr: output.sizes.stderr });
     return output;
   }
 
@@ -76,6 +82,7 @@ export class OutputStore {
     }
     output.close();
     this.live.delete(id);
+    this.counted.delete(id);
     this.notify(id);
   }
 
@@ -101,6 +108,21 @@ export class OutputStore {
       count += set.size;
     }
     return count;
+  }
+
+  private grew(id: JobId): void {
+    const output = this.live.get(id);
+    const counted = this.counted.get(id);
+    if (output !== undefined && counted !== undefined && this.options.onBytes !== undefined) {
+      for (const stream of STREAMS) {
+        const added = output.sizes[stream] - counted[stream];
+        if (added > 0) {
+          counted[stream] = output.sizes[stream];
+          this.options.onBytes(stream, added);
+        }
+      }
+    }
+    this.notify(id);
   }
 
   private notify(id: JobId): void {

@@ -102,6 +102,7 @@ export async function browserLogin(server: TestServer, user: string, password: s
 
 export interface CapturedServer extends RunningServer {
   request: TestServer['request'];
+  dataDir: string;
   /** Every log line written so far. */
   logs(): string;
   close(): Promise<void>;
@@ -125,7 +126,7 @@ export async function startCapturingServer(env: Environment, flags: ConfigFlags 
   });
   const logger = createLogger('trace', sink);
   const server = await startServer({ config: loaded.config, logger, env: fullEnv });
-  return { ...server, request: supertest(server.url), logs: () => text, close: async () => {
+  return { ...server, request: supertest(server.url), dataDir, logs: () => text, close: async () => {
       await server.stop('cancel-jobs', 'test finished');
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -59,7 +59,12 @@ export function errorRenderer(options: { logger: ErrorLogger; renderPage?: (ctx:
     } catch (caught: unknown) {
       const error = fromUnknown(caught);
       if (error.status >= 500) {
-        options.logger.error({ err: caught, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+        // The request's own logger already carries its id.
+        if (ctx.state.log !== undefined) {
+          ctx.state.log.error({ err: caught, path: ctx.path }, 'request failed');
+        } else {
+          options.logger.error({ err: caught, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+        }
       }
       if (ctx.headerSent || !ctx.writable) {
         return;

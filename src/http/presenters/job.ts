@@ -36,6 +36,8 @@ export function presentJobDetail(job: JobRecord, nowSeconds: number): Json {
     cwd: orBlank(job.cwd),
     queue: orBlank(job.queue),
     executor: job.executor,
+    // The job's id in Slurm ("123", or "123.4" for a step), to find it with squeue/sacct.
+    ...(job.executor === 'slurm' && job.backendRef !== null ? { slurm_id: job.backendRef } : {}),
     ntasks: job.ntasks,
     ncores: job.ncores,
     ngpus: job.ngpus,

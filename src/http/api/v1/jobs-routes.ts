@@ -8,6 +8,9 @@ import { presentJobDetail, presentJobSummary } from '../../presenters/job.js';
 import { jobIdParam } from './params.js';
 import { readSubmitRequest } from './submit-input.js';
 import { cancelQuery, envarsBody, listQuery, submitBody, submitQuery } from './schemas.js';
+import { cancelAnswer, jobListing, submitAccepted, submitRefused } from './responses.js';
+import { jobDetailSchema } from '../../presenters/job-schemas.js';
+import { errorBody, invalidJobId } from '../../error-schemas.js';
 import type { ApiDeps } from './context.js';
 
 const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
@@ -17,6 +20,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
 
   defineRoute(router, catalog, {
     method: 'post',
+    operationId: 'submitJob',
     path: '/v1/jobs/submit',
     summary: 'Submit a job',
     description: 'Fields may come in the query string, as a JSON body holding the whole request, or as a form. A JSON body without "command" is the job\'s environment variables.',
@@ -27,10 +31,9 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     bodyTypes: ['application/json', 'application/x-www-form-urlencoded'],
     bodyHandledByRoute: true,
     responses: {
-      200: { description: 'Accepted: `{"Message": "Job submit.", "id": <int>}`' },
-      400: { description: 'Invalid request: `{"Message": "Invalid submit request", "Errors": [...]}`' },
-      422: { description: 'A parameter of the wrong type (FastAPI shape, naming it)' },
-      503: { description: 'Stopping, or the backend is unreachable (Retry-After)' },
+      200: { description: 'Accepted', schema: submitAccepted },
+      400: { description: 'Invalid request: `{"Message": "Invalid submit request", "Errors": [...]}`, or a body that is not a JSON object', schema: z.union([submitRefused, errorBody]) },
+      503: { description: 'Stopping, or the backend is unreachable (Retry-After)', schema: errorBody, headers: { 'Retry-After': 'Seconds to wait' } },
     },
   }, async (ctx, { actor }) => {
     const { input, user } = readSubmitRequest(ctx);
@@ -43,13 +46,14 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
 
   defineRoute(router, catalog, {
     method: 'get',
+    operationId: 'listJobs',
     path: '/v1/jobs',
     summary: 'List jobs',
     description: 'Newest first. `{"jobs": [...]}`; with details an object keyed by id; with details and listing a list.',
     tags: ['jobs'],
     access: 'user',
     query: listQuery,
-    responses: { 200: { description: 'The jobs the caller may see' } },
+    responses: { 200: { description: 'The jobs the caller may see', schema: jobListing } },
   }, async (ctx, { actor, query }) => {
     const details = query.details ?? query.detail ?? false;
     const max = deps.config.maxPageLength;
@@ -66,12 +70,17 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
 
   defineRoute(router, catalog, {
     method: 'get',
+    operationId: 'getJob',
     path: '/v1/jobs/:jobid',
     summary: 'Job detail',
     tags: ['jobs'],
     access: 'user',
     pathParams: JOBID,
-    responses: { 200: { description: 'The job' }, 400: { description: 'Not a job id' }, 404: { description: 'No such job (or not yours)' } },
+    responses: {
+      200: { description: 'The job', schema: jobDetailSchema },
+      400: { description: 'Not a job id', schema: invalidJobId },
+      404: { description: 'No such job (or not yours)', schema: errorBody },
+    },
   }, async (ctx, { actor }) => {
     const job = deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
     ctx.body = presentJobDetail(job, deps.now());
@@ -79,6 +88,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
 
   defineRoute(router, catalog, {
     method: 'post',
+    operationId: 'cancelJob',
     path: '/v1/jobs/:jobid/cancel',
     summary: 'Cancel a job',
     tags: ['jobs'],
@@ -86,9 +96,10 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     pathParams: JOBID,
     query: cancelQuery,
     responses: {
-      200: { description: '`{"Message": "Job is requested to cancel.", "id": "<as given>"}`' },
-      404: { description: 'No such job (or not yours)' },
-      409: { description: '`{"Message": "Job cannot be cancelled: job is inactive."}`' },
+      200: { description: '`{"Message": "Job is requested to cancel.", "id": "<as given>"}`', schema: cancelAnswer },
+      400: { description: 'Not a job id', schema: invalidJobId },
+      404: { description: 'No such job (or not yours): `{"Message": "Job cannot be cancelled: unknown job id.", "id": ...}`', schema: cancelAnswer },
+      409: { description: '`{"Message": "Job cannot be cancelled: job is inactive.", "id": ...}`', schema: cancelAnswer },
     },
   }, async (ctx, { actor, query }) => {
     const given = ctx.params.jobid ?? '';

@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
 import type { ParameterizedContext } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Actor, JobRecord } from '../../../domain/job.js';
 import type { JobChange } from '../../../domain/jobs-service.js';
 import { stringifyJson } from '../../../lib/json.js';
@@ -18,6 +18,8 @@ import type { AppState } from '../../state.js';
 import { presentJobDetail } from '../../presenters/job.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { outputQuery } from './schemas.js';
+import { outputPage } from './responses.js';
+import { errorBody, invalidJobId } from '../../error-schemas.js';
 import { openEventStream } from '../../stream/event-stream.js';
 import { jobIdParam } from './params.js';
 import type { ApiDeps } from './context.js';
@@ -56,9 +58,14 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
   const visibleJob = (ctx: ParameterizedContext<AppState>, actor: Actor): JobRecord => deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
 
   const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
+  const notFound = {
+    400: { description: 'Not a job id', schema: invalidJobId },
+    404: { description: 'No such job (or not yours)', schema: errorBody },
+  };
 
   defineRoute(router, catalog, {
     method: 'get',
+    operationId: 'getJobOutput',
     path: '/v1/jobs/:jobid/output',
     summary: 'Job output so far',
     description: 'Never blocks: returns what exists now and a cursor to continue from (`since`). `{"Output": [lines...], "cursor": N, ...}`.',
@@ -66,7 +73,15 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     access: 'user',
     pathParams: JOBID,
     query: outputQuery,
-    responses: { 200: { description: 'Output lines (or chunks, or raw bytes) and the next cursor' }, 404: { description: 'No such job (or not yours)' } },
+    responses: {
+      200: {
+        description: 'Output lines (format=lines), byte-exact chunks (format=chunks) or raw bytes (format=raw), and the next cursor',
+        schema: outputPage,
+        alternatives: { 'application/octet-stream': z.string().meta({ contentMediaType: 'application/octet-stream' }) },
+        headers: { 'X-Output-Cursor': 'Cursor after the bytes returned', 'X-Output-Size': 'Bytes of the view so far', 'X-Output-Complete': 'true once the job has ended and everything was returned' },
+      },
+      ...notFound,
+    },
   }, async (ctx, { actor, query }) => {
     const job = visibleJob(ctx, actor);
     const params = toParams(query);
@@ -107,14 +122,17 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
 
   defineRoute(router, catalog, {
     method: 'get',
+    operationId: 'followJobOutputEvents',
     path: '/v1/jobs/:jobid/output/events',
     summary: 'Follow output and state (Server-Sent Events)',
-    description: 'Events: `state` (job state changes), `output` (`{"stream","data","encoding"?}`, id = cursor; reconnect with Last-Event-ID to resume exactly), `end` (final job detail), `error`.',
+    description:
+      'Events: `state` (data: OutputStateEvent; first the current state, then each change), `output` (data: OutputChunk; the event id is the cursor after it: ' +
+      'reconnect with `Last-Event-ID` to resume at the exact byte), `end` (data: OutputEndEvent, with the final job), `error` (data: OutputErrorEvent).',
     tags: ['output'],
     access: 'user',
     pathParams: JOBID,
     query: outputQuery,
-    responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } },
+    responses: { 200: { description: 'An event stream', contentType: 'text/event-stream', schema: z.string() }, ...notFound },
   }, async (ctx, { actor, query }) => {
     const job = visibleJob(ctx, actor);
     streamEvents(ctx, actor, job, toParams(query));
@@ -122,6 +140,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
 
   defineRoute(router, catalog, {
     method: 'get',
+    operationId: 'streamJobOutput',
     path: '/v1/jobs/:jobid/output/stream',
     summary: 'Follow output (chunked text, or SSE with Accept: text/event-stream)',
     description: 'The flux-restful-api stream: the raw output bytes as they are written, until the job ends.',
@@ -129,7 +148,10 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     access: 'user',
     pathParams: JOBID,
     query: outputQuery,
-    responses: { 200: { description: 'Output bytes as they come', contentType: 'text/plain' } },
+    responses: {
+      200: { description: 'Output bytes as they come (or SSE, as followJobOutputEvents, with Accept: text/event-stream)', contentType: 'text/plain', schema: z.string(), alternatives: { 'text/event-stream': z.string() } },
+      ...notFound,
+    },
   }, async (ctx, { actor, query }) => {
     const job = visibleJob(ctx, actor);
     const params = toParams(query);

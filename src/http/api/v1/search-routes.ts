@@ -12,6 +12,7 @@ import { presentJobDetail } from '../../presenters/job.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { param, parseWith } from '../../validation.js';
 import { searchQuery } from './schemas.js';
+import { searchPage } from './responses.js';
 import type { ApiDeps } from './context.js';
 
 const MAX_COLUMNS = 64;
@@ -32,13 +33,14 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
 
   defineRoute(router, catalog, {
     method: 'get',
+    operationId: 'searchJobs',
     path: '/v1/jobs/search',
     summary: 'Search jobs (DataTables server-side processing)',
     description: 'Pages, sorts and filters in SQL. With `draw` the answer follows DataTables (recordsFiltered = matches before paging); without it, flux-restful-api (recordsFiltered = rows returned).',
     tags: ['jobs'],
     access: 'user',
     query: searchQuery,
-    responses: { 200: { description: '`{draw, recordsTotal, recordsFiltered, data: [job detail...]}`' }, 422: { description: 'A parameter of the wrong type' } },
+    responses: { 200: { description: 'One page of matching jobs', schema: searchPage } },
   }, async (ctx, { actor, query }) => {
     const raw = parseWith(indexedParams, ctx.query, 'query');
     const read = <T>(schema: z.ZodType<T>, name: string): T => parseWith(z.object({ [name]: schema }), { [name]: raw[name] }, 'query')[name] as T;

@@ -3,6 +3,8 @@ import Router from '@koa/router';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { nodesQuery } from './schemas.js';
+import { nodesAnswer } from './responses.js';
+import { messageBody } from '../../error-schemas.js';
 import type { ApiDeps } from './context.js';
 
 export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState> {
@@ -10,13 +12,14 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
 
   defineRoute(router, catalog, {
     method: 'get',
+    operationId: 'listNodes',
     path: '/v1/nodes',
     summary: 'Nodes',
     description: '`{"nodes": [names]}`; with details also cores, GPUs, busy and free counts and the jobs running on each.',
     tags: ['resources'],
     access: 'user',
     query: nodesQuery,
-    responses: { 200: { description: 'The nodes that are up' } },
+    responses: { 200: { description: 'The nodes that are up', schema: nodesAnswer } },
   }, async (ctx, { actor, query }) => {
     const details = query.details ?? false;
     const nodes = await deps.jobs.nodes(actor);
@@ -39,12 +42,13 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
 
   defineRoute(router, catalog, {
     method: 'post',
+    operationId: 'stopService',
     path: '/v1/service/stop',
     summary: 'Stop the service (ends the Flux instance when jobgate is its initial program)',
     description: 'Answers first, then refuses new jobs, cancels running ones, ends every stream with a final event, closes the store and exits 0.',
     tags: ['service'],
     access: 'superuser',
-    responses: { 200: { description: 'Stopping' }, 401: { description: 'Not authenticated' }, 403: { description: 'Not a superuser' } },
+    responses: { 200: { description: 'Stopping', schema: messageBody } },
   }, async (ctx, { actor }) => {
     ctx.body = { Message: 'Service stopping: no new jobs are accepted, running jobs are canceled, streams are closed, then jobgate exits.' };
     // Answer first; the drain starts once the response has left.

@@ -16,6 +16,8 @@ import { requireActor } from '../../middleware/auth.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { MISSING_MESSAGE } from '../../validation.js';
 import type { ApiDeps } from './context.js';
+import { accessToken } from './responses.js';
+import { detailError, messageBody, tooManyAttempts as tooManyAttemptsBody } from '../../error-schemas.js';
 
 function formField(maxLength: number): z.ZodType<string> {
   return z.preprocess(
@@ -34,7 +36,6 @@ export const passwordForm = z.object({
   client_secret: z.string().optional(),
 });
 
-const tokenResponse = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
 
 export function tooManyAttempts(retryAfter: number, body: Record<string, string>): AppError {
   return new AppError(429, 'RATE_LIMIT_EXCEEDED', `Too many failed attempts; retry in ${retryAfter} s`)
@@ -53,6 +54,7 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
 
   defineRoute(router, catalog, {
     method: 'post',
+    operationId: 'requestToken',
     path: '/v1/token',
     summary: 'Exchange a signed token request for an access token (flux-restful-client handshake)',
     description:
@@ -61,9 +63,9 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
     tags: ['auth'],
     access: 'public',
     responses: {
-      200: { description: 'An access token', schema: tokenResponse },
-      400: { description: '`{"Message": "Denied"}`: no or undecodable request, wrong secret, user or password' },
-      429: { description: 'Too many failed attempts (Retry-After)' },
+      200: { description: 'An access token', schema: accessToken },
+      400: { description: '`{"Message": "Denied"}`: no or undecodable request, wrong secret, user or password', schema: messageBody },
+      429: { description: 'Too many failed attempts', schema: tooManyAttemptsBody, headers: { 'Retry-After': 'Seconds to wait' } },
     },
   }, async (ctx) => {
     const outcome = await deps.auth.tokenRequestLogin(ctx.ip, tokenFromHeader(ctx.get('Authorization')));
@@ -77,6 +79,7 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
 
   defineRoute(router, catalog, {
     method: 'post',
+    operationId: 'loginForAccessToken',
     path: '/v1/login/access-token',
     summary: 'OAuth2 password login',
     description: 'Form fields `username`, `password` (and optionally `grant_type=password`). Answers `{"access_token", "token_type": "Bearer", "expires_in"}`.',
@@ -85,10 +88,9 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
     body: passwordForm,
     bodyTypes: ['application/x-www-form-urlencoded'],
     responses: {
-      200: { description: 'An access token', schema: tokenResponse },
-      400: { description: '`{"detail": "Incorrect email or password"}`' },
-      422: { description: 'A missing field (FastAPI shape)' },
-      429: { description: 'Too many failed attempts (Retry-After)' },
+      200: { description: 'An access token', schema: accessToken },
+      400: { description: '`{"detail": "Incorrect email or password"}`', schema: detailError },
+      429: { description: 'Too many failed attempts', schema: tooManyAttemptsBody, headers: { 'Retry-After': 'Seconds to wait' } },
     },
   }, async (ctx, { body }) => {
     const outcome = await deps.auth.passwordLogin(ctx.ip, body.username, body.password);
@@ -102,12 +104,13 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
 
   defineRoute(router, catalog, {
     method: 'post',
+    operationId: 'revokeToken',
     path: '/v1/token/revoke',
     summary: 'Revoke the access token this request carries',
     description: 'After this the token is refused everywhere (401). Browser sessions end with `POST /logout` instead.',
     tags: ['auth'],
     access: 'user',
-    responses: { 200: { description: 'Revoked' }, 400: { description: 'The request carries no Bearer token' }, 401: { description: 'Not authenticated' } },
+    responses: { 200: { description: 'Revoked', schema: messageBody }, 400: { description: 'The request carries no Bearer token', schema: detailError } },
   }, async (ctx) => {
     requireActor(ctx);
     const credential = ctx.state.credential;

@@ -1,0 +1,76 @@
+/**
+ * The shapes `presenters/job.ts` writes, as schemas for the API documentation (kept beside the
+ * presenter so both change together; a test validates real answers against them). `""` stands
+ * for a value not known (yet), as in flux-restful-api.
+ */
+import { z } from 'zod';
+import { JOB_RESULTS, JOB_STATES } from '../../domain/job.js';
+import { component } from '../openapi/components.js';
+
+const unknownYet = z.literal('');
+
+function orBlank<T extends z.ZodType>(schema: T): z.ZodUnion<[T, typeof unknownYet]> {
+  return z.union([schema, unknownYet]);
+}
+
+/** 64-bit (Flux FLUID): rendered as `integer`/`int64` and written as an exact JSON integer, never a rounded double. */
+export const jobIdSchema = z.bigint().meta({ description: 'Job id: a 64-bit integer, written exactly (read it with a parser that keeps big integers).' });
+
+export const jobStateSchema = z.enum(JOB_STATES);
+export const jobResultSchema = z.enum(JOB_RESULTS);
+
+const timestamp = z.number().meta({ description: 'Seconds since the epoch.' });
+
+export const jobDetailSchema = component('JobDetail', z.object({
+  id: jobIdSchema,
+  jobid: z.string().meta({ description: 'The id in F58 (ƒ…), as Flux prints it.' }),
+  userid: z.int(),
+  username: z.string(),
+  owner: z.string().meta({ description: 'The jobgate user who submitted it.' }),
+  urgency: z.int(),
+  priority: z.int(),
+  t_submit: timestamp,
+  t_depend: timestamp.optional(),
+  t_priority: timestamp.optional(),
+  t_sched: timestamp.optional(),
+  t_run: timestamp.optional(),
+  t_cleanup: timestamp.optional(),
+  t_inactive: timestamp.optional(),
+  state: jobStateSchema,
+  name: z.string(),
+  command: z.array(z.string()),
+  cwd: z.string(),
+  queue: z.string(),
+  executor: z.string(),
+  ntasks: z.int(),
+  ncores: z.int(),
+  ngpus: z.int(),
+  duration: z.number().meta({ description: 'Time limit in seconds (0: none).' }),
+  nnodes: orBlank(z.int()),
+  ranks: z.string(),
+  nodelist: z.string(),
+  expiration: orBlank(z.number()),
+  success: z.boolean().optional().meta({ description: 'Once inactive.' }),
+  exception_occurred: z.boolean().optional().meta({ description: 'Once inactive.' }),
+  result: orBlank(jobResultSchema),
+  returncode: orBlank(z.int()).meta({ description: '"" until the job has ended.' }),
+  runtime: z.number().meta({ description: 'Seconds run so far (or in all).' }),
+  waitstatus: orBlank(z.int()),
+  exception: z.object({
+    occurred: z.union([z.boolean(), unknownYet]),
+    severity: orBlank(z.int()),
+    type: z.string(),
+    note: z.string(),
+  }),
+}).meta({ description: 'A job, as Flux job-list describes it (flux-restful-api shape).' }));
+
+export const jobSummarySchema = component('JobSummary', z.object({
+  id: jobIdSchema,
+  jobid: z.string(),
+  name: z.string(),
+  owner: z.string(),
+  state: jobStateSchema,
+  result: orBlank(jobResultSchema),
+  returncode: orBlank(z.int()),
+  t_submit: timestamp,
+}).meta({ description: 'The short record of a job listing.' }));

@@ -39,7 +39,9 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
-    this.expose = status < 500;
+    // Client errors, and the service-level 502/503 whose text is written for callers (e.g. the
+    // backend's reason), may be shown; any other 5xx text could leak internals.
+    this.expose = status < 500 || code === 'SERVICE_UNAVAILABLE' || code === 'BACKEND_ERROR';
   }
 
   withHeaders(headers: Record<string, string>): this {

@@ -160,7 +160,7 @@ test.serial('jobs: submit in every form, list in every shape, detail, search —
   t.is((await call(t, 'GET', '/v1/jobs/search', '/v1/jobs/search', { headers: su(), query: { start: 'first' } })).status, 422);
 
   t.is((await call(t, 'POST', '/v1/jobs/:jobid/cancel', `/v1/jobs/${running}/cancel`, { headers: alice(), query: { reason: 'enough' } })).status, 200);
-  t.is((await call(t, 'POST', '/v1/jobs/:jobid/cancel', `/v1/jobs/${done}/cancel`, { headers: alice() })).status, 409);
+  t.is((await call(t, 'POST', '/v1/jobs/:jobid/cancel', `/v1/jobs/${done}/cancel`, { headers: alice() })).status, 400);
   t.is((await call(t, 'POST', '/v1/jobs/:jobid/cancel', '/v1/jobs/12345/cancel', { headers: alice() })).status, 404);
   t.is((await call(t, 'POST', '/v1/jobs/:jobid/cancel', '/v1/jobs/xyz/cancel', { headers: alice() })).status, 400);
 });

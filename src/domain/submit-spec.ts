@@ -108,6 +108,9 @@ export function buildSpec(input: SubmitInput, context: SpecContext): { spec: Job
   positive('cores_per_task', input.cores_per_task, LIMITS.cores);
   positive('gpus_per_task', input.gpus_per_task, LIMITS.gpus);
   positive('num_nodes', input.num_nodes, LIMITS.nodes);
+  if (input.num_nodes !== undefined && input.num_nodes > (input.num_tasks ?? 1)) {
+    errors.push({ field: 'num_nodes', message: `num_nodes (${input.num_nodes}) cannot be more than num_tasks (${input.num_tasks ?? 1}): every node needs a task` });
+  }
   if (input.num_nodes !== undefined && input.num_nodes > context.maxNodes) {
     errors.push({ field: 'num_nodes', message: `The server only has ${context.maxNodes} nodes, you requested ${input.num_nodes}` });
   }

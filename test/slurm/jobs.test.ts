@@ -132,7 +132,7 @@ test(`${mode}: Slurm's refusals come back as 400 with its message`, async (t) =>
     t.regex(await refused({ num_tasks: 20 }), /More processors requested than permitted/);
   } else {
     t.regex(await refused({ queue: 'nope' }), /job steps run in the partition of allocation \d+ \(debug\), not nope/);
-    t.regex(await refused({ num_nodes: 3 }), /allocation \d+ has 1 node\(s\)/);
+    t.regex(await refused({ num_nodes: 3, num_tasks: 3 }), /allocation \d+ has 1 node\(s\)/);
     t.regex(await refused({ runtime: 7 * 24 * 3600 }), /longer than what is left of allocation/);
     t.regex(await refused({ num_tasks: 64 }), /64 CPUs requested; allocation \d+ has \d+/);
   }

@@ -97,9 +97,8 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     query: cancelQuery,
     responses: {
       200: { description: '`{"Message": "Job is requested to cancel.", "id": "<as given>"}`', schema: cancelAnswer },
-      400: { description: 'Not a job id', schema: invalidJobId },
+      400: { description: 'Not a job id, or no longer cancelable (as in flux-restful-api): `{"Message": "Job cannot be cancelled: job is inactive.", "id": ...}`', schema: z.union([invalidJobId, cancelAnswer]) },
       404: { description: 'No such job (or not yours): `{"Message": "Job cannot be cancelled: unknown job id.", "id": ...}`', schema: cancelAnswer },
-      409: { description: '`{"Message": "Job cannot be cancelled: job is inactive.", "id": ...}`', schema: cancelAnswer },
     },
   }, async (ctx, { actor, query }) => {
     const given = ctx.params.jobid ?? '';
@@ -109,7 +108,10 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     } catch (error: unknown) {
       if (error instanceof AppError && error.status < 500) {
         const why = error.status === 404 ? 'unknown job id' : error.message;
-        error.withBody({ Message: `Job cannot be cancelled: ${why}.`, id: given });
+        const body = { Message: `Job cannot be cancelled: ${why}.`, id: given };
+        // flux-restful-api answered 400 for a job that can no longer be canceled, and its
+        // clients (and their tests) expect that status.
+        throw error.status === 409 ? new AppError(400, 'RESOURCE_CONFLICT', error.message).withBody(body) : error.withBody(body);
       }
       throw error;
     }

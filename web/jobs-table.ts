@@ -202,7 +202,8 @@ async function cancelSelected(): Promise<void> {
     }
   }));
   const requested = statuses.filter((status) => status === 200).length;
-  const ended = statuses.filter((status) => status === 409).length;
+  // An ended job is refused with 400 (flux-restful-api's status; 409 from older servers).
+  const ended = statuses.filter((status) => status === 400 || status === 409).length;
   const failed = statuses.length - requested - ended;
   selected.clear();
   bulkStatus.textContent = [

@@ -86,6 +86,8 @@ export function jobAttributes(job: JobRecord, nowSeconds: number): AttributeGrou
         { key: 'exception', label: 'Exception', value: exception },
         { key: 'runtime', label: 'Runtime', value: formatDuration(runtimeOf(job, nowSeconds)) },
         { key: 'executor', label: 'Executor', value: job.executor },
+        // The backend's own id (a Slurm job or step id), as the API shows it (`slurm_id`).
+        ...(job.backendRef === null ? [] : [{ key: job.executor === 'slurm' ? 'slurm_id' : 'backend_ref', label: job.executor === 'slurm' ? 'Slurm id' : 'Backend id', value: job.backendRef, mono: true }]),
       ],
     },
     {

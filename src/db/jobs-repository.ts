@@ -305,6 +305,36 @@ export class JobsRepository {
     return (this.statement(sql, true).all(params) as Row[]).map(rowToJob);
   }
 
+  /**
+   * A page and the number of matches before paging. Searches too short for the trigram index
+   * must scan the search text anyway, so they get both from one scan (a window count over the
+   * matches) instead of one scan to count and another to page.
+   */
+  page(query: JobQuery, nowSeconds: number): { rows: JobRecord[]; filtered: number } {
+    const text = query.text?.trim() ?? '';
+    if (text === '' || text.length >= 3) {
+      const filtered = this.count(query);
+      return { rows: query.offset >= filtered ? [] : this.query(query, nowSeconds), filtered };
+    }
+    const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
+    const where = this.where(query, params);
+    const order = this.orderBy(query.sort, params, nowSeconds);
+    const page = `SELECT j.id, COUNT(*) OVER () AS filtered FROM jobs j ${where.sql} ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+    const ids = this.statement(page, true).all(params) as { id: bigint; filtered: bigint }[];
+    const first = ids[0];
+    if (first === undefined) {
+      return { rows: [], filtered: query.offset === 0 ? 0 : this.count(query) };
+    }
+    const rowsParams: Record<string, unknown> = {};
+    const rowsOrder = this.orderBy(query.sort, rowsParams, nowSeconds);
+    const placeholders = ids.map((row, index) => {
+      rowsParams[`id${index}`] = row.id;
+      return `@id${index}`;
+    });
+    const sql = `SELECT ${JOB_COLUMNS} FROM jobs j JOIN job_specs s ON s.id = j.id WHERE j.id IN (${placeholders.join(', ')}) ORDER BY ${rowsOrder}`;
+    return { rows: (this.db.prepare(sql).safeIntegers(true).all(rowsParams) as Row[]).map(rowToJob), filtered: Number(first.filtered) };
+  }
+
   /** Streams every matching row without holding them all (exports of 100,000 jobs). */
   *iterate(query: Omit<JobQuery, 'offset' | 'limit'>, nowSeconds: number): Generator<JobRecord> {
     const params: Record<string, unknown> = {};

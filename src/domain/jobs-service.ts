@@ -376,6 +376,11 @@ export class JobService extends EventEmitter<Events> {
     return this.repo.query(this.scope(query, actor) as JobQuery, this.now());
   }
 
+  /** A page of the jobs the actor may see, with the number of matches before paging. */
+  page(query: JobQuery, actor: Actor): { rows: JobRecord[]; filtered: number } {
+    return this.repo.page(this.scope(query, actor) as JobQuery, this.now());
+  }
+
   count(filter: JobFilter, actor: Actor): number {
     return this.repo.count(this.scope(filter, actor));
   }

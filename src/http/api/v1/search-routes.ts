@@ -95,8 +95,9 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     };
     const total = deps.jobs.count({}, actor);
     const hasFilter = Boolean(text?.trim()) || states.length + results.length + owners.length + names.length > 0;
-    const filtered = hasFilter ? deps.jobs.count(filter, actor) : total;
-    const rows = start >= filtered ? [] : deps.jobs.query({ ...filter, sort, offset: start, limit }, actor);
+    const { rows, filtered } = hasFilter
+      ? deps.jobs.page({ ...filter, sort, offset: start, limit }, actor)
+      : { rows: start >= total ? [] : deps.jobs.query({ sort, offset: start, limit }, actor), filtered: total };
     const now = deps.now();
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {

@@ -3,8 +3,10 @@
  * server module does), so tests drive it with supertest on a throwaway data directory.
  *
  * Order: request id → error renderer → security headers → (loopback host guard, auth off) →
- * query limit → JSON writer → static files → body parser → identify caller → CSRF check (after
- * the body parser: forms carry their token in the body) → routes.
+ * query limit → HTTP caching (outside the JSON writer: it validates the bytes that leave) →
+ * JSON writer → static files → body parser → identify caller → rate limit (per user, so after
+ * identifying) → CSRF check (after the body parser: forms carry their token in the body) →
+ * routes (the extended ones first: `/v1/jobs/query` must not be read as `/v1/jobs/{id}`).
  */
 import path from 'node:path';
 import Koa from 'koa';
@@ -25,6 +27,10 @@ import { csrfProtection } from './http/middleware/csrf.js';
 import { loopbackHostGuard } from './http/middleware/host-guard.js';
 import { staticFiles } from './http/static-files.js';
 import { v1Routes } from './http/api/v1/index.js';
+import { extendedRoutes } from './http/api/extended/index.js';
+import { httpCache } from './http/middleware/http-cache.js';
+import { rateLimit } from './http/middleware/rate-limit.js';
+import type { ExtendedServices } from './domain/extended-services.js';
 import { pagesRoutes } from './http/pages/pages-routes.js';
 import { authPagesRoutes } from './http/pages/auth-pages.js';
 import { pageRenderer } from './http/pages/render.js';
@@ -41,6 +47,8 @@ export interface AppDeps {
   auth: AuthService;
   logger: ErrorLogger;
   requestStop: (reason: string) => void;
+  /** Labels, hold/release, bulk, templates, events, exports (the routes beyond flux-restful-api's). */
+  extended: ExtendedServices;
   now?: () => number;
 }
 
@@ -71,6 +79,7 @@ export function createApp(deps: AppDeps): JobgateApp {
     app.use(loopbackHostGuard());
   }
   app.use(queryLimit(32 * 1024));
+  app.use(httpCache({ isApiPath: (apiPath) => /^\/(v1|meta)(\/|$)/.test(apiPath) }));
   app.use(jsonBody());
   app.use(staticFiles('/static', path.join(projectRoot, 'static')));
   app.use(
@@ -89,11 +98,13 @@ export function createApp(deps: AppDeps): JobgateApp {
     }),
   );
   app.use(identify(deps.authenticator));
+  app.use(rateLimit({ ...deps.config.rateLimit, byUser: deps.config.requireAuth }));
   app.use(csrfProtection());
 
   const render = pageRenderer(views, deps.config.requireAuth);
-  const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now };
-  for (const router of [...v1Routes(apiDeps, catalog), pagesRoutes({ views, render, executor: deps.jobs.executorName, version }), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
+  const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now, extended: deps.extended };
+  const extended = extendedRoutes({ config: deps.config, jobs: deps.jobs, services: deps.extended, now }, catalog);
+  for (const router of [...extended, ...v1Routes(apiDeps, catalog), pagesRoutes({ views, render, executor: deps.jobs.executorName, version }), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

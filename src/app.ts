@@ -2,7 +2,7 @@
  * createApp(deps): the Koa application with its middleware in order. It never listens (the
  * server module does), so tests drive it with supertest on a throwaway data directory.
  *
- * Order: request id → error renderer → security headers → (loopback host guard, auth off) →
+ * Order: request id → error renderer → one error shape (extended routes) → security headers → (loopback host guard, auth off) →
  * query limit → HTTP caching (outside the JSON writer: it validates the bytes that leave) →
  * JSON writer → static files → body parser → identify caller → rate limit (per user, so after
  * identifying) → CSRF check (after the body parser: forms carry their token in the body) →
@@ -27,7 +27,8 @@ import { csrfProtection } from './http/middleware/csrf.js';
 import { loopbackHostGuard } from './http/middleware/host-guard.js';
 import { staticFiles } from './http/static-files.js';
 import { v1Routes } from './http/api/v1/index.js';
-import { extendedRoutes } from './http/api/extended/index.js';
+import { extendedRoutes, isExtendedPath } from './http/api/extended/index.js';
+import { standardErrorsFor } from './http/middleware/standard-errors.js';
 import { httpCache } from './http/middleware/http-cache.js';
 import { rateLimit } from './http/middleware/rate-limit.js';
 import type { ExtendedServices } from './domain/extended-services.js';
@@ -74,6 +75,9 @@ export function createApp(deps: AppDeps): JobgateApp {
         views.render('errors/error.njk', { title: `Error ${error.status}`, status: error.status, message: error.expose ? error.message : 'Internal Server Error', requestId: ctx.state.requestId }),
     }),
   );
+  // The routes beyond flux-restful-api's answer every error in one shape, even those thrown
+  // before them (CSRF, body parser).
+  app.use(standardErrorsFor(isExtendedPath));
   app.use(securityHeaders());
   if (!deps.config.requireAuth && isLoopback(deps.config.host)) {
     app.use(loopbackHostGuard());

@@ -1,7 +1,7 @@
 /** /ping, /meta/versions/*, /meta/info, and the one error shape on every new route. */
 import test from 'ava';
 import { startTestServer } from '../helpers/test-server.js';
-import { AUTH_ENV, bearer, fetchToken } from '../helpers/auth.js';
+import { AUTH_ENV, bearer, browserLogin, fetchToken, SUPERUSER, SUPERUSER_PASSWORD } from '../helpers/auth.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';
 import { aboutSchema } from '../../src/http/api/extended/schemas.js';
 
@@ -61,6 +61,17 @@ test('every new route answers errors as {"error": {code, message, details, reque
   const invalid = await server.request.get('/v1/jobs/query').query({ limit: 'many' }).set(token);
   t.is(invalid.status, 400);
   t.deepEqual(invalid.body.error.details, [{ field: 'limit', message: 'Input should be a valid integer, unable to parse string as an integer' }]);
+  // Errors raised before the route (body parser, CSRF) have the same shape on these routes.
+  const malformed = await server.request.post('/v1/jobs/bulk').set(token).set('Content-Type', 'application/json').send('{"action": "cancel", "job_ids": [1,');
+  t.is(malformed.status, 400);
+  t.deepEqual(malformed.body, { error: { code: 'VALIDATION_ERROR', message: 'body: not valid JSON', details: [{ field: 'body', message: 'not valid JSON' }], request_id: malformed.headers['x-request-id'] } });
+  const session = await browserLogin(server, SUPERUSER, SUPERUSER_PASSWORD);
+  const noCsrf = await server.request.put('/v1/jobs/1/hold').set('Cookie', session.cookie).send({});
+  t.is(noCsrf.status, 403);
+  t.deepEqual(Object.keys(noCsrf.body), ['error']);
+  t.is(noCsrf.body.error.code, 'FORBIDDEN');
+  const withCsrf = await server.request.put('/v1/jobs/1/hold').set('Cookie', session.cookie).set('X-CSRF-Token', session.csrfToken).send({});
+  t.is(withCsrf.status, 404, 'past the CSRF check, to the route');
   // The flux-restful-api routes answer as before.
   t.deepEqual((await server.request.get('/v1/jobs')).body, { detail: 'Not authenticated' });
   const typed = await server.request.post('/v1/jobs/submit').query({ command: 'true', num_tasks: 'x' }).set(token);

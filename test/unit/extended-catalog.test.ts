@@ -6,7 +6,7 @@
 import test from 'ava';
 import { z } from 'zod';
 import { ApiCatalog } from '../../src/http/route.js';
-import { extendedRoutes } from '../../src/http/api/extended/index.js';
+import { extendedRoutes, isExtendedPath } from '../../src/http/api/extended/index.js';
 import type { ExtendedDeps } from '../../src/http/api/extended/context.js';
 
 // Route builders only keep references to the services; handlers never run here.
@@ -49,5 +49,15 @@ test('request and response schemas convert to JSON Schema (input and output view
         t.notThrows(() => z.toJSONSchema(schema, { io }), `${route.method} ${route.path} (${io})`);
       }
     }
+  }
+});
+
+test('the one error shape applies to exactly these routes\' paths', (t) => {
+  for (const route of catalog.routes) {
+    const path = route.path.replace(/:[a-z]+/g, 'f2t6V2H');
+    t.true(isExtendedPath(path), path);
+  }
+  for (const path of ['/', '/v1/jobs', '/v1/jobs/123', '/v1/jobs/search', '/v1/jobs/submit', '/v1/jobs/1/cancel', '/v1/jobs/1/output', '/v1/jobs/1/output/events', '/v1/nodes', '/v1/token', '/v1/service/stop', '/jobs', '/login']) {
+    t.false(isExtendedPath(path), path);
   }
 });

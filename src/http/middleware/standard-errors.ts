@@ -1,15 +1,16 @@
 /**
  * One error shape for every route beyond flux-restful-api's:
  * `{"error": {"code", "message", "details": [{field, message}], "request_id"}}` with a stable
- * code. Mounted on the routers of those routes only (a router's middleware runs only for its
- * own routes), it replaces the compatible bodies the shared pieces produce (FastAPI's 422 for a
- * bad parameter, `{"detail": ...}` for a missing login) — keeping their status, except that a
+ * code. Mounted right after the error renderer for the paths of those routes only, it replaces
+ * the compatible bodies the shared pieces produce (FastAPI's 422 for a bad parameter,
+ * `{"detail": ...}` for a missing login or a CSRF refusal) — keeping their status, except that a
  * bad parameter is a 400 here — and keeps their headers (WWW-Authenticate, Retry-After).
  */
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../../errors.js';
 import type { AppState } from '../state.js';
+import { fromUnknown } from './error-renderer.js';
 
 const ERROR_CODES = [
   'VALIDATION_ERROR',
@@ -54,12 +55,21 @@ export function restyle(error: AppError, requestId: string): AppError {
   return styled.withBody(errorBody(styled, requestId));
 }
 
-export function standardErrors(): Middleware<AppState> {
+/**
+ * Restyles the errors of requests to the given paths, wherever they were thrown: in a route, or
+ * before it (a CSRF refusal, a malformed or too large body). Unexpected errors pass through
+ * untouched, so the error renderer logs them and answers a generic 500.
+ */
+export function standardErrorsFor(matches: (path: string) => boolean): Middleware<AppState> {
   return async function standardErrorsMiddleware(ctx, next) {
     try {
       await next();
     } catch (error: unknown) {
-      throw error instanceof AppError ? restyle(error, ctx.state.requestId) : error;
+      if (!matches(ctx.path)) {
+        throw error;
+      }
+      const known = fromUnknown(error);
+      throw known.code === 'INTERNAL_ERROR' && !(error instanceof AppError) ? error : restyle(known, ctx.state.requestId);
     }
   };
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { parseWith } from '../../validation.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { validationError, type FieldError } from '../../../errors.js';
 import { parseJsonLossless } from '../../../lib/json.js';
 import { parseJobId, toF58, type JobId } from '../../../lib/jobid.js';
@@ -93,7 +93,6 @@ function present(report: BulkReport): Record<string, unknown> {
 
 export function bulkRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
 
   defineRoute(router, catalog, {
     method: 'post',

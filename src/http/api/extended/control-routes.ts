@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { jobIdParam } from '../v1/params.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { toF58 } from '../../../lib/jobid.js';
 import { URGENCY } from '../../../domain/job.js';
 import type { ControlOutcome } from '../../../domain/job-control.js';
@@ -45,7 +45,6 @@ function present(outcome: ControlOutcome): Record<string, unknown> {
 
 export function controlRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
   const control = deps.services.control;
 
   defineRoute(router, catalog, {

@@ -13,7 +13,7 @@ import { validationError } from '../../../errors.js';
 import { stringifyJson } from '../../../lib/json.js';
 import { parseJobId, toF58 } from '../../../lib/jobid.js';
 import { openEventStream } from '../../stream/event-stream.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { checkTags } from '../../../domain/job-labels.js';
 import type { FeedEvent } from '../../../db/job-event-feed-repository.js';
 import { rejectUnknownParams } from './job-selection.js';
@@ -65,7 +65,6 @@ function eventData(event: FeedEvent): string {
 
 export function eventsRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
   const known = Object.keys(eventsQuerySchema.shape);
 
   defineRoute(router, catalog, {

@@ -10,7 +10,7 @@ import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { param } from '../../validation.js';
 import { validationError } from '../../../errors.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, EXPORT_FORMATS, ExportWriter, LABEL_FIELDS } from '../../presenters/job-export.js';
 import type { ExportRow } from '../../../domain/job-exports.js';
 import { filterQueryShape, metadataParamDoc, parseSort, rejectUnknownParams, selectionFromQuery, sortQueryShape, toJobFilter } from './job-selection.js';
@@ -44,7 +44,6 @@ function* pieces(rows: Iterable<ExportRow>, writer: ExportWriter): Generator<str
 
 export function exportRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
   const known = Object.keys(exportQuerySchema.shape);
 
   defineRoute(router, catalog, {

@@ -1,8 +1,8 @@
 /**
  * The routes beyond flux-restful-api's: meta, the scalable listing, export, hold/release/
  * priority, bulk, tags and metadata, templates, events. Mounted before the v1 routes, so
- * `/v1/jobs/query` and `/v1/jobs/export` are never read as `/v1/jobs/{id}`. Each router answers
- * its errors in one shape (router.use(standardErrors()) first, so it wraps the routes).
+ * `/v1/jobs/query` and `/v1/jobs/export` are never read as `/v1/jobs/{id}`. Their errors all
+ * have one shape: `isExtendedPath` tells the app which paths are theirs.
  */
 import type Router from '@koa/router';
 import type { AppState } from '../../state.js';
@@ -19,4 +19,18 @@ import { eventsRoutes } from './events-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
   return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes].map((build) => build(deps, catalog));
+}
+
+const EXTENDED_PATHS = [
+  /^\/ping$/,
+  /^\/meta\/.+$/,
+  /^\/v1\/(tags|events|templates)$/,
+  /^\/v1\/templates\/[^/]+(\/submit)?$/,
+  /^\/v1\/jobs\/(query|export|bulk)$/,
+  /^\/v1\/jobs\/[^/]+\/(hold|release|priority|tags|metadata|labels)$/,
+];
+
+/** Whether a request path belongs to these routes (their errors get the one error shape). */
+export function isExtendedPath(path: string): boolean {
+  return EXTENDED_PATHS.some((pattern) => pattern.test(path));
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { jobIdParam } from '../v1/params.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { presentLabels } from '../../presenters/job-labels.js';
 import { parseTagRef } from '../../../domain/job-labels.js';
 import { tagList } from './filter-values.js';
@@ -28,7 +28,6 @@ const BAD = { description: 'Invalid tags or metadata (each named in details)', s
 
 export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
   const labels = deps.services.labels;
   const answer = (id: bigint, actor: Parameters<typeof labels.get>[1]) => presentLabels(deps.jobs.get(id, actor), labels.get(id, actor));
 

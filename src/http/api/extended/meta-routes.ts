@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { version } from '../../../version.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { aboutSchema, latestVersionSchema, versionsSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
 
@@ -16,7 +16,6 @@ const LATEST = 'v1';
 
 export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
 
   defineRoute(router, catalog, {
     method: 'get',

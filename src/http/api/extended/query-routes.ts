@@ -11,7 +11,7 @@ import { param } from '../../validation.js';
 import { validationError } from '../../../errors.js';
 import { presentJobWithLabels } from '../../presenters/job-labels.js';
 import { setLastModified } from '../../middleware/http-cache.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { filterQueryShape, metadataParamDoc, parseSort, rejectUnknownParams, selectionFromQuery, sortQueryShape, toJobFilter } from './job-selection.js';
 import { jobPageSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
@@ -29,7 +29,6 @@ export const jobQuerySchema = z.object({ ...filterQueryShape, ...sortQueryShape,
 
 export function queryRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
   const known = Object.keys(jobQuerySchema.shape);
 
   defineRoute(router, catalog, {

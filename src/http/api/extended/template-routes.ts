@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
-import { errorSchema, standardErrors } from '../../middleware/standard-errors.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
 import { setLastModified } from '../../middleware/http-cache.js';
 import { presentJobWithLabels } from '../../presenters/job-labels.js';
 import { toF58 } from '../../../lib/jobid.js';
@@ -42,7 +42,6 @@ export function presentTemplate(template: JobTemplate): Record<string, unknown> 
 
 export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
-  router.use(standardErrors());
   const templates = deps.services.templates;
 
   defineRoute(router, catalog, {

@@ -28,9 +28,6 @@ export function openDatabase(options: OpenOptions, list: readonly Migration[] = 
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     migrate(db, list);
-    // Statistics for the query planner (SQLite's advice at open): with them a filter on a few
-    // owners uses the owner index instead of scanning every INACTIVE job. Cheap when fresh.
-    db.pragma('optimize=0x10002');
   }
   return db;
 }

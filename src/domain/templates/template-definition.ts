@@ -62,7 +62,7 @@ export interface TemplateDefinition {
   job: Omit<TemplateJob, 'command'> & { command: string[] };
 }
 
-export const templateFields = {
+const templateFields = {
   description: z.string().max(4096).optional().meta({ description: 'What the template runs, for people choosing one.' }),
   shared: z.boolean().optional().meta({ description: 'Every user may read it and submit from it (only its owner and superusers change it).' }),
   parameters: z.record(z.string().regex(PARAMETER_NAME, { error: 'a parameter name is a letter or _ then letters, digits or _ (at most 64)' }), parameterSchema)

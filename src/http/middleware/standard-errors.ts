@@ -46,7 +46,7 @@ export function errorBody(error: AppError, requestId: string): { error: { code: 
   return { error: { code: error.code, message, details: error.details, request_id: requestId } };
 }
 
-export function restyle(error: AppError, requestId: string): AppError {
+function restyle(error: AppError, requestId: string): AppError {
   // FastAPI's 422 (a parameter of the wrong type) is a plain validation error here.
   const styled = error.status === 422 ? new AppError(400, 'VALIDATION_ERROR', error.message, error.details) : error;
   if (styled !== error) {

@@ -37,7 +37,7 @@ export const sortQueryShape = {
   order: param.enumOf(['asc', 'desc'] as const).meta({ description: 'Direction of the sort columns that do not say theirs (default asc).' }),
 };
 
-export const METADATA_PARAM = /^meta\[(.+)\]$/;
+const METADATA_PARAM = /^meta\[(.+)\]$/;
 export const metadataParamDoc = 'Also `meta[<key>]=<value>`: jobs whose metadata key has exactly that value (`meta[<key>]=` with nothing: the key is set).';
 
 const span = z.strictObject({ from: timeValue(), to: timeValue() }).optional();

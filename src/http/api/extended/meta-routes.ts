@@ -11,7 +11,7 @@ import { errorSchema } from '../../middleware/standard-errors.js';
 import { aboutSchema, latestVersionSchema, versionsSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
 
-export const API_VERSIONS = [{ version: 'v1', path: '/v1', status: 'current' as const }];
+const API_VERSIONS = [{ version: 'v1', path: '/v1', status: 'current' as const }];
 const LATEST = 'v1';
 
 export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {

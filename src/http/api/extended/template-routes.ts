@@ -26,7 +26,7 @@ const submitBody = z.strictObject({
 const NOT_FOUND = { description: 'No such template (or not shared with you)', schema: errorSchema };
 const BAD = { description: 'Invalid definition (each problem named in details)', schema: errorSchema };
 
-export function presentTemplate(template: JobTemplate): Record<string, unknown> {
+function presentTemplate(template: JobTemplate): Record<string, unknown> {
   return {
     name: template.name,
     owner: template.owner,

@@ -46,13 +46,13 @@ export interface Jobgate {
   stop(): Promise<void>;
 }
 
-export async function startJobgate(dataDir: string, args: string[] = []): Promise<Jobgate> {
+export async function startJobgate(dataDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<Jobgate> {
   const child = execa('node', [path.join(root, 'bin', 'jobgate'), 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'error', ...args], {
     reject: false,
     buffer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { JOBGATE_KILL_GRACE: '1', JOBGATE_MAX_PAGE_LENGTH: '1000' },
+    env: { JOBGATE_KILL_GRACE: '1', JOBGATE_MAX_PAGE_LENGTH: '1000', ...env },
   });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -2,10 +2,12 @@
  * createApp(deps): the Koa application with its middleware in order. It never listens (the
  * server module does), so tests drive it with supertest on a throwaway data directory.
  *
- * Order: request id → request log (child logger, access log, metrics) → error renderer →
- * security headers → (loopback host guard, auth off) →
- * query limit → JSON writer → browser assets and static files → body parser → identify caller → CSRF check (after
- * the body parser: forms carry their token in the body) → routes.
+ * Order: request id → request log (child logger, access log, metrics) → error renderer → one
+ * error shape (extended routes) → security headers → (loopback host guard, auth off) → query
+ * limit → HTTP caching (outside the JSON writer: it validates the bytes that leave) → JSON writer
+ * → browser assets and static files → body parser → identify caller → rate limit (per user, so
+ * after identifying) → CSRF check (after the body parser: forms carry their token in the body) →
+ * routes (the extended ones first: `/v1/jobs/query` must not be read as `/v1/jobs/{id}`).
  */
 import path from 'node:path';
 import Koa from 'koa';
@@ -28,6 +30,11 @@ import { loopbackHostGuard } from './http/middleware/host-guard.js';
 import { staticFiles } from './http/static-files.js';
 import { browserAssets } from './http/pages/assets.js';
 import { v1Routes } from './http/api/v1/index.js';
+import { extendedRoutes, isExtendedPath } from './http/api/extended/index.js';
+import { standardErrorsFor } from './http/middleware/standard-errors.js';
+import { httpCache } from './http/middleware/http-cache.js';
+import { rateLimit } from './http/middleware/rate-limit.js';
+import type { ExtendedServices } from './domain/extended-services.js';
 import { pagesRoutes } from './http/pages/pages-routes.js';
 import { authPagesRoutes } from './http/pages/auth-pages.js';
 import { pageRenderer } from './http/pages/render.js';
@@ -49,6 +56,8 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   requestStop: (reason: string) => void;
+  /** Labels, hold/release, bulk, templates, events, exports (the routes beyond flux-restful-api's). */
+  extended: ExtendedServices;
   now?: () => number;
 }
 
@@ -78,11 +87,15 @@ export function createApp(deps: AppDeps): JobgateApp {
         views.render('errors/error.njk', { title: `Error ${error.status}`, status: error.status, message: error.expose ? error.message : 'Internal Server Error', requestId: ctx.state.requestId }),
     }),
   );
+  // The routes beyond flux-restful-api's answer every error in one shape, even those thrown
+  // before them (CSRF, body parser).
+  app.use(standardErrorsFor(isExtendedPath));
   app.use(securityHeaders());
   if (!deps.config.requireAuth && isLoopback(deps.config.host)) {
     app.use(loopbackHostGuard());
   }
   app.use(queryLimit(32 * 1024));
+  app.use(httpCache({ isApiPath: (apiPath) => /^\/(v1|meta)(\/|$)/.test(apiPath) }));
   app.use(jsonBody());
   app.use(browserAssets(projectRoot));
   app.use(staticFiles('/static', path.join(projectRoot, 'static')));
@@ -102,13 +115,15 @@ export function createApp(deps: AppDeps): JobgateApp {
     }),
   );
   app.use(identify(deps.authenticator));
+  app.use(rateLimit({ ...deps.config.rateLimit, byUser: deps.config.requireAuth }));
   app.use(csrfProtection());
 
   const render = pageRenderer(views, deps.config.requireAuth);
-  const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now };
+  const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now, extended: deps.extended };
   const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt };
   const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, output: deps.output, maxNodes: deps.config.maxNodes, now };
-  for (const router of [...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog), apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
+  const extended = extendedRoutes({ config: deps.config, jobs: deps.jobs, services: deps.extended, now }, catalog);
+  for (const router of [...extended, ...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog), apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

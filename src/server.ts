@@ -22,6 +22,7 @@ import { AuthService } from './auth/auth-service.js';
 import { loadSigningKey } from './auth/signing-key.js';
 import { keepStorePrivate } from './auth/private-files.js';
 import { createApp } from './app.js';
+import { createExtendedServices } from './domain/extended-services.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
@@ -98,6 +99,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
   });
   metrics.watch(jobs, output);
   await jobs.start();
+  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000);
 
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {
@@ -114,6 +116,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     auth,
     logger,
     metrics,
+    extended,
     requestStop: (reason) => {
       void stop('cancel-jobs', reason);
     },

@@ -128,6 +128,22 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     return value;
   };
 
+  // Requests per second: a number, or off (0).
+  const rate = (source: Source | undefined, fallback: number): number => {
+    if (source === undefined) {
+      return fallback;
+    }
+    if (parseBoolean(source.value) === false) {
+      return 0;
+    }
+    const value = Number(source.value.trim());
+    if (source.value.trim() === '' || !Number.isFinite(value) || value < 0) {
+      problems.push(`${source.from}: expected requests per second (a number, 0 or off to turn limiting off), got '${source.value}'`);
+      return fallback;
+    }
+    return value;
+  };
+
   const executorSource = pick(env, flags.executor, '--executor', ['JOBGATE_EXECUTOR']) ?? { value: 'auto', from: 'default' };
   const executor = resolveExecutor(executorSource.value, env);
   if (executor === undefined) {
@@ -209,6 +225,11 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     logLevel: logLevelSource.value,
     metricsAccess: metricsSource.value,
     shutdownGraceSeconds: seconds(pick(env, undefined, '', ['JOBGATE_SHUTDOWN_GRACE']), 10),
+    rateLimit: {
+      perSecond: rate(pick(env, undefined, '', ['JOBGATE_RATE_LIMIT']), 20),
+      burst: integer(pick(env, undefined, '', ['JOBGATE_RATE_LIMIT_BURST']), 100),
+      limitLoopback: boolean(pick(env, undefined, '', ['JOBGATE_RATE_LIMIT_LOOPBACK']), false),
+    },
   };
 
   const parsed = configSchema.safeParse(raw);

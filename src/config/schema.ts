@@ -55,6 +55,15 @@ export const configSchema = z.object({
   metricsAccess: z.enum(METRICS_ACCESS),
   /** Seconds to wait for running work to drain on stop before forcing it. */
   shutdownGraceSeconds: z.number().min(0).max(3600),
+  /**
+   * A token bucket per client (user when auth is on, else address) over the whole API:
+   * `perSecond` sustained (0: off), `burst` at once; loopback clients only when `limitLoopback`.
+   */
+  rateLimit: z.object({
+    perSecond: z.number().min(0).max(1_000_000),
+    burst: z.number().int().min(1).max(1_000_000),
+    limitLoopback: z.boolean(),
+  }),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -33,6 +33,10 @@ export const SORT_COLUMNS = {
   waitstatus: 'j.waitstatus',
   exception: 'j.exception_note',
   queue: 'j.queue',
+  ngpus: 'j.ngpus',
+  cwd: 'j.cwd',
+  t_sched: 'j.t_sched',
+  t_cleanup: 'j.t_cleanup',
 } as const;
 export type SortColumn = keyof typeof SORT_COLUMNS;
 
@@ -166,12 +170,14 @@ export class JobsRepository {
     }
   }
 
-  appendEvent(id: JobId, t: number, name: string, context: Record<string, unknown> | null): number {
-    const info = this.statement('INSERT INTO job_events (job_id, t, name, context) VALUES (?, ?, ?, ?)').run(
+  /** Appends to a job's event log; `state` is the state the event left the job in (event streams filter on it). */
+  appendEvent(id: JobId, t: number, name: string, context: Record<string, unknown> | null, state: JobState | null = null): number {
+    const info = this.statement('INSERT INTO job_events (job_id, t, name, context, state) VALUES (?, ?, ?, ?, ?)').run(
       id,
       t,
       name,
       context === null ? null : JSON.stringify(context, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+      state,
     );
     return Number(info.lastInsertRowid);
   }

@@ -49,6 +49,8 @@ export interface SubmitTiming {
 
 type Events = { change: [JobChange]; stopping: []; submitted: [SubmitTiming] };
 
+const INT64_MAX = (1n << 63n) - 1n;
+
 export class JobService extends EventEmitter<Events> {
   private readonly ids: FluidGenerator;
   private stopping = false;
@@ -198,7 +200,7 @@ export class JobService extends EventEmitter<Events> {
       // end has seen everything.
       this.output.close(job.id);
     }
-    const seq = this.repo.appendEvent(job.id, t, name, context);
+    const seq = this.repo.appendEvent(job.id, t, name, context, patch.state ?? job.state);
     this.repo.update(job.id, patch);
     const updated = { ...job, ...patch };
     working.set(job.id, updated);
@@ -264,7 +266,7 @@ export class JobService extends EventEmitter<Events> {
     const insert = async (job: JobRecord): Promise<void> => {
       const seq = await this.writes.run(() => {
         this.repo.insert(job);
-        return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency });
+        return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency }, job.state);
       });
       this.emit('change', { seq, job, event: { name: 'submit', t, context: { owner, urgency: spec.urgency } } });
     };
@@ -331,6 +333,10 @@ export class JobService extends EventEmitter<Events> {
 
   /** A job the actor may see, or undefined (never tells whether someone else's job exists). */
   find(id: JobId, actor: Actor): JobRecord | undefined {
+    // Ids are unsigned 64-bit, SQLite integers signed: no stored job has an id above 2^63-1.
+    if (id > INT64_MAX) {
+      return undefined;
+    }
     const job = this.repo.get(id);
     return job !== undefined && canSee(actor, job) ? job : undefined;
   }

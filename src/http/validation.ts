@@ -76,7 +76,12 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 }
 
 export function typeProblems(error: z.ZodError, location: Location, input: unknown): TypeProblem[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      // One problem per unknown field, named, as FastAPI reports fields it forbids.
+      const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+      return issue.keys.map((key) => ({ type: 'extra_forbidden', loc: [location, ...path, key], msg: 'Extra inputs are not permitted', input: valueAt(input, [...issue.path, key]) }));
+    }
     const raw = valueAt(input, issue.path);
     const shown = typeof raw === 'string' && raw.length > 100 ? `${raw.slice(0, 100)}…` : raw;
     return {

@@ -1,6 +1,7 @@
 /** Numbered migrations, applied in order, one transaction each. Never edit a released one. */
 import { sql as jobs } from './0001_jobs.js';
 import { sql as auth } from './0002_auth.js';
+import { sql as labelsHoldsTemplates } from './0003_labels_holds_templates.js';
 
 export interface Migration {
   id: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { id: 1, name: 'jobs', sql: jobs },
   { id: 2, name: 'auth', sql: auth },
+  { id: 3, name: 'labels_holds_templates', sql: labelsHoldsTemplates },
 ];

@@ -22,7 +22,8 @@ interface HttpishError {
   headers?: Record<string, string>;
 }
 
-function fromUnknown(error: unknown): AppError {
+/** Any thrown value as an AppError (body-parser errors keep their meaning; the rest is a 500). */
+export function fromUnknown(error: unknown): AppError {
   if (error instanceof AppError) {
     return error;
   }

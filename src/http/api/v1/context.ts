@@ -3,6 +3,7 @@ import type { AuthService } from '../../../auth/auth-service.js';
 import type { Config } from '../../../config/schema.js';
 import type { JobService } from '../../../domain/jobs-service.js';
 import type { OutputStore } from '../../../output/output-store.js';
+import type { ExtendedServices } from '../../../domain/extended-services.js';
 
 export interface ApiDeps {
   config: Config;
@@ -13,4 +14,6 @@ export interface ApiDeps {
   /** Asks the process to stop (service/stop): answer first, then drain and exit. */
   requestStop: (reason: string) => void;
   now: () => number;
+  /** Labels (shown on the job detail) and the change clock (its Last-Modified). */
+  extended: ExtendedServices;
 }

@@ -5,6 +5,8 @@ import { AppError } from '../../../errors.js';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { presentJobDetail, presentJobSummary } from '../../presenters/job.js';
+import { presentJobWithLabels } from '../../presenters/job-labels.js';
+import { setLastModified } from '../../middleware/http-cache.js';
 import { jobIdParam } from './params.js';
 import { readSubmitRequest } from './submit-input.js';
 import { cancelQuery, envarsBody, listQuery, submitBody, submitQuery } from './schemas.js';
@@ -77,13 +79,16 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     access: 'user',
     pathParams: JOBID,
     responses: {
-      200: { description: 'The job', schema: jobDetailSchema },
+      200: { description: 'The job, with its tags, metadata and hold (fields added to flux-restful-api\'s)', schema: jobDetailSchema },
       400: { description: 'Not a job id', schema: invalidJobId },
       404: { description: 'No such job (or not yours)', schema: errorBody },
     },
   }, async (ctx, { actor }) => {
     const job = deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
-    ctx.body = presentJobDetail(job, deps.now());
+    const now = deps.now();
+    // A running job's runtime grows by itself: its detail changes every second.
+    setLastModified(ctx, job.state === 'RUN' ? now : deps.extended.clock.lastChange);
+    ctx.body = presentJobWithLabels(job, deps.extended.labels.labelsFor([job.id]).get(job.id), now);
   });
 
   defineRoute(router, catalog, {

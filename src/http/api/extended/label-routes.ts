@@ -1,0 +1,107 @@
+/**
+ * Tags and metadata of one job, and the tags in use. Tags are `{type, name}` (a bare string
+ * `type:name` or `name` is accepted too; the type defaults to `default`); metadata is string
+ * key → string value, merged with PATCH (null removes a key) or replaced with PUT.
+ */
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { AppState } from '../../state.js';
+import { defineRoute, type ApiCatalog } from '../../route.js';
+import { jobIdParam } from '../v1/params.js';
+import { errorSchema } from '../../middleware/standard-errors.js';
+import { presentLabels } from '../../presenters/job-labels.js';
+import { parseTagRef } from '../../../domain/job-labels.js';
+import { tagList } from './filter-values.js';
+import { labelsSchema, tagCountSchema } from './schemas.js';
+import type { ExtendedDeps } from './context.js';
+
+const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
+const tagItem = z.union([
+  z.string().min(1).max(200).meta({ description: '`type:name`, or `name` (type `default`)' }),
+  z.strictObject({ type: z.string().optional(), name: z.string() }),
+]);
+const tagsBody = z.strictObject({ tags: z.array(tagItem).min(1).max(64) });
+const metadataBody = z.record(z.string(), z.string().nullable()).meta({ description: 'Key → value; with PATCH, null removes the key.' });
+const untagQuery = z.object({ tag: tagList().meta({ description: 'Tags to remove: `type:name`, or `name` for that name under any type.' }) });
+const NOT_FOUND = { description: 'No such job (or not yours)', schema: errorSchema };
+const BAD = { description: 'Invalid tags or metadata (each named in details)', schema: errorSchema };
+
+export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
+  const router = new Router<AppState>();
+  const labels = deps.services.labels;
+  const answer = (id: bigint, actor: Parameters<typeof labels.get>[1]) => presentLabels(deps.jobs.get(id, actor), labels.get(id, actor));
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/jobs/:jobid/labels',
+    summary: 'Tags, metadata and hold of a job',
+    tags: ['labels'],
+    access: 'user',
+    pathParams: JOBID,
+    responses: { 200: { description: 'The labels', schema: labelsSchema }, 404: NOT_FOUND },
+  }, async (ctx, { actor }) => {
+    ctx.body = answer(jobIdParam(ctx.params.jobid), actor);
+  });
+
+  defineRoute(router, catalog, {
+    method: 'post',
+    path: '/v1/jobs/:jobid/tags',
+    summary: 'Add tags to a job',
+    description: 'Tags already there stay; at most 64 per job.',
+    tags: ['labels'],
+    access: 'user',
+    pathParams: JOBID,
+    body: tagsBody,
+    responses: { 200: { description: 'The job\'s labels after the change', schema: labelsSchema }, 400: BAD, 404: NOT_FOUND },
+  }, async (ctx, { actor, body }) => {
+    const id = jobIdParam(ctx.params.jobid);
+    labels.addTags(id, actor, body.tags.map((tag) => (typeof tag === 'string' ? parseTagRef(tag) : tag)));
+    ctx.body = answer(id, actor);
+  });
+
+  defineRoute(router, catalog, {
+    method: 'delete',
+    path: '/v1/jobs/:jobid/tags',
+    summary: 'Remove tags from a job',
+    tags: ['labels'],
+    access: 'user',
+    pathParams: JOBID,
+    query: untagQuery,
+    responses: { 200: { description: 'The job\'s labels after the change', schema: labelsSchema }, 400: BAD, 404: NOT_FOUND },
+  }, async (ctx, { actor, query }) => {
+    const id = jobIdParam(ctx.params.jobid);
+    labels.removeTags(id, actor, query.tag ?? []);
+    ctx.body = answer(id, actor);
+  });
+
+  for (const method of ['patch', 'put'] as const) {
+    defineRoute(router, catalog, {
+      method,
+      path: '/v1/jobs/:jobid/metadata',
+      summary: method === 'patch' ? 'Set or remove metadata keys of a job (merge)' : 'Replace all metadata of a job',
+      description: 'At most 64 keys per job; keys are 1-64 letters, digits, `_ . : -`; values at most 4096 characters.',
+      tags: ['labels'],
+      access: 'user',
+      pathParams: JOBID,
+      body: metadataBody,
+      responses: { 200: { description: 'The job\'s labels after the change', schema: labelsSchema }, 400: BAD, 404: NOT_FOUND },
+    }, async (ctx, { actor, body }) => {
+      const id = jobIdParam(ctx.params.jobid);
+      labels.setMetadata(id, actor, body, method === 'put');
+      ctx.body = answer(id, actor);
+    });
+  }
+
+  defineRoute(router, catalog, {
+    method: 'get',
+    path: '/v1/tags',
+    summary: 'Tags in use, with how many of your jobs carry each',
+    tags: ['labels'],
+    access: 'user',
+    responses: { 200: { description: 'Tags', schema: z.object({ tags: z.array(tagCountSchema) }) } },
+  }, async (ctx, { actor }) => {
+    ctx.body = { tags: labels.tags(actor) };
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+/**
+ * Every route beyond flux-restful-api's is declared in the route catalog (which the OpenAPI
+ * document is generated from) with a summary, and schemas for its answers and errors that
+ * convert to JSON Schema.
+ */
+import test from 'ava';
+import { z } from 'zod';
+import { ApiCatalog } from '../../src/http/route.js';
+import { extendedRoutes, isExtendedPath } from '../../src/http/api/extended/index.js';
+import type { ExtendedDeps } from '../../src/http/api/extended/context.js';
+
+// Route builders only keep references to the services; handlers never run here.
+const stub = { labels: {}, control: {}, templates: {}, feed: {}, exports: {}, clock: {} };
+const catalog = new ApiCatalog();
+extendedRoutes({ config: {}, jobs: {}, services: stub, now: () => 0 } as unknown as ExtendedDeps, catalog);
+
+const EXPECTED = [
+  'GET /ping', 'GET /meta/versions/supported', 'GET /meta/versions/latest', 'GET /meta/info',
+  'GET /v1/jobs/query', 'GET /v1/jobs/export', 'PUT /v1/jobs/:jobid/hold', 'PUT /v1/jobs/:jobid/release', 'PUT /v1/jobs/:jobid/priority',
+  'POST /v1/jobs/bulk', 'GET /v1/jobs/:jobid/labels', 'POST /v1/jobs/:jobid/tags', 'DELETE /v1/jobs/:jobid/tags', 'PATCH /v1/jobs/:jobid/metadata',
+  'PUT /v1/jobs/:jobid/metadata', 'GET /v1/tags', 'GET /v1/templates', 'POST /v1/templates', 'GET /v1/templates/:name', 'PUT /v1/templates/:name',
+  'DELETE /v1/templates/:name', 'POST /v1/templates/:name/submit', 'GET /v1/events',
+];
+
+test('every new route is in the catalog', (t) => {
+  t.deepEqual(catalog.routes.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort(), [...EXPECTED].sort());
+});
+
+test('each has a summary, a schema for its success answer, and error schemas where it documents errors', (t) => {
+  for (const route of catalog.routes) {
+    const name = `${route.method} ${route.path}`;
+    t.truthy(route.summary, name);
+    const success = Object.entries(route.responses).find(([status]) => Number(status) < 300);
+    t.truthy(success, name);
+    if (success !== undefined && Number(success[0]) !== 204) {
+      t.truthy(success[1].schema, `${name} ${success[0]}`);
+    }
+    for (const [status, doc] of Object.entries(route.responses)) {
+      if (Number(status) >= 400) t.truthy(doc.schema, `${name} ${status}`);
+    }
+  }
+});
+
+test('request and response schemas convert to JSON Schema (input and output views)', (t) => {
+  for (const route of catalog.routes) {
+    const schemas: z.ZodType[] = [route.query, route.body, ...Object.values(route.responses).map((doc) => doc.schema)].filter((schema): schema is z.ZodType => schema !== undefined);
+    for (const schema of schemas) {
+      for (const io of ['input', 'output'] as const) {
+        t.notThrows(() => z.toJSONSchema(schema, { io }), `${route.method} ${route.path} (${io})`);
+      }
+    }
+  }
+});
+
+test('the one error shape applies to exactly these routes\' paths', (t) => {
+  for (const route of catalog.routes) {
+    const path = route.path.replace(/:[a-z]+/g, 'f2t6V2H');
+    t.true(isExtendedPath(path), path);
+  }
+  for (const path of ['/', '/v1/jobs', '/v1/jobs/123', '/v1/jobs/search', '/v1/jobs/submit', '/v1/jobs/1/cancel', '/v1/jobs/1/output', '/v1/jobs/1/output/events', '/v1/nodes', '/v1/token', '/v1/service/stop', '/jobs', '/login']) {
+    t.false(isExtendedPath(path), path);
+  }
+});

@@ -60,7 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const db = openDatabase({ file: path.join(config.dataDir, 'jobgate.db') });
   const repo = new JobsRepository(db);
   const output = new OutputStore({ dataDir: config.dataDir, warn: (message, id) => logger.warn({ job: id.toString() }, message) });
-  const executor = options.executor ?? createExecutor(config);
+  const executor = options.executor ?? createExecutor(config, env);
   const jobs = new JobService({
     repo,
     executor,

@@ -172,6 +172,12 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     problems.push(`${logLevelSource.from}: log level must be one of ${LOG_LEVELS.join(', ')}; got '${logLevelSource.value}'`);
   }
 
+  let fluxRole = pick(env, undefined, '', ['JOBGATE_FLUX_ROLE'])?.value ?? 'auto';
+  if (!['auto', 'initial-program', 'beside'].includes(fluxRole)) {
+    problems.push(`JOBGATE_FLUX_ROLE: must be auto, initial-program or beside; got '${fluxRole}'`);
+    fluxRole = 'auto';
+  }
+
   const raw = {
     host: pick(env, flags.host, '--host', ['JOBGATE_HOST', 'HOST'])?.value ?? '127.0.0.1',
     port: integer(pick(env, flags.port, '--port', ['JOBGATE_PORT', 'PORT']), 5000),
@@ -193,6 +199,7 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     maxPageLength: integer(pick(env, undefined, '', ['JOBGATE_MAX_PAGE_LENGTH']), 1000),
     logLevel: logLevelSource.value,
     shutdownGraceSeconds: seconds(pick(env, undefined, '', ['JOBGATE_SHUTDOWN_GRACE']), 10),
+    fluxRole,
   };
 
   const parsed = configSchema.safeParse(raw);

@@ -50,6 +50,12 @@ export const configSchema = z.object({
   logLevel: z.enum(LOG_LEVELS),
   /** Seconds to wait for running work to drain on stop before forcing it. */
   shutdownGraceSeconds: z.number().min(0).max(3600),
+  /**
+   * Flux executor: what service/stop ends with (JOBGATE_FLUX_ROLE). `initial-program`: exit (the
+   * instance ends with its initial program); `beside`: run `flux shutdown`; `auto`: tell by the
+   * process tree (a broker among jobgate's ancestors means initial program).
+   */
+  fluxRole: z.enum(['auto', 'initial-program', 'beside']),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

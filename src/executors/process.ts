@@ -201,6 +201,8 @@ export interface ServiceProcess {
   pid: number;
   /** Writes one line to the process's stdin. */
   writeLine(line: string): boolean;
+  /** Ends the process's stdin (a line-protocol helper takes that as "finish and exit"). */
+  closeInput(): void;
   onStdoutLine(listener: (line: string) => void): void;
   onStderrLine(listener: (line: string) => void): void;
   exited: Promise<ExitInfo>;
@@ -228,6 +230,8 @@ export function startService(file: string, args: string[], options: CommandOptio
   if (pid === undefined) {
     throw new Error(`could not start ${file}`);
   }
+  // Writing to a helper that has just died fails with EPIPE; its exit is reported through `exited`.
+  subprocess.stdin?.on('error', () => undefined);
   const stdoutLines = readline.createInterface({ input: subprocess.stdout, crlfDelay: Infinity });
   const stderrLines = readline.createInterface({ input: subprocess.stderr, crlfDelay: Infinity });
   const exited = subprocess.then((result) => ({
@@ -237,6 +241,9 @@ export function startService(file: string, args: string[], options: CommandOptio
   return {
     pid,
     writeLine: (line) => subprocess.stdin?.write(`${line}\n`) ?? false,
+    closeInput: () => {
+      subprocess.stdin?.end();
+    },
     onStdoutLine: (listener) => stdoutLines.on('line', listener),
     onStderrLine: (listener) => stderrLines.on('line', listener),
     exited,

@@ -126,6 +126,35 @@ def main():
             }
             (here / out_name).write_text(json.dumps(fixture, ensure_ascii=False, indent=1) + "\n")
             print(f"{out_name}: {len(out_steps)} steps")
+    extra(source, here)
+
+
+def extra(source, here):
+    """Fixtures for unit tests (not replayed): dry-run jobspecs and the Python API report."""
+    dry = [
+        {key: step[key] for key in ("cmd", "rc", "stdout", "stderr") if key in step}
+        for name in ("01-submit-dry-run-jobspecs.json", "15-resources-size2.json", "16-errors.json")
+        for step in json.loads((source / name).read_text())["steps"]
+        if "--dry-run" in step["cmd"]
+    ]
+    (here / "01-dry-run-jobspecs.json").write_text(
+        json.dumps({"source": "01, 15, 16", "replay": False, "steps": dry}, ensure_ascii=False, indent=1) + "\n"
+    )
+    attach = [
+        {key: step[key] for key in ("cmd", "rc", "stdout", "stderr") if key in step}
+        for name in sorted(path.name for path in source.glob("[0-9][0-9]-*.json"))
+        for step in json.loads((source / name).read_text())["steps"]
+        if step.get("cmd", "").startswith("flux job attach ") and "stdout_base64" not in step
+    ]
+    (here / "attach.json").write_text(
+        json.dumps({"source": "03-16: flux job attach", "replay": False, "steps": attach}, ensure_ascii=False, indent=1) + "\n"
+    )
+    recording = json.loads((source / "21-python-bindings.json").read_text())
+    sections = ("raw-journal-response", "journal", "output_event_watch", "cancel_async-result", "cancel_async-unknown")
+    report = [item for item in recording["report"] if item["section"] in sections]
+    (here / "21-python-bindings.json").write_text(
+        json.dumps({"source": "21-python-bindings.json", "replay": False, "report": report}, ensure_ascii=False, indent=1) + "\n"
+    )
 
 
 if __name__ == "__main__":

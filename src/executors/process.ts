@@ -234,6 +234,9 @@ export function startService(file: string, args: string[], options: CommandOptio
   subprocess.stdin?.on('error', () => undefined);
   const stdoutLines = readline.createInterface({ input: subprocess.stdout, crlfDelay: Infinity });
   const stderrLines = readline.createInterface({ input: subprocess.stderr, crlfDelay: Infinity });
+  // readline re-emits its input's errors (a reset pipe): without a listener they would crash jobgate.
+  stdoutLines.on('error', () => undefined);
+  stderrLines.on('error', () => undefined);
   const exited = subprocess.then((result) => ({
     code: result.signal ? null : (result.exitCode ?? null),
     signal: signalNumber(result.signal),

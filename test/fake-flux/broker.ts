@@ -39,6 +39,10 @@ async function main(argv: string[]): Promise<number> {
   const uri = `local://${socketPath}`;
   const instance = new FakeFluxInstance({ size, rundir, uri, brokerPid: process.pid, cores: Number(process.env.FAKE_FLUX_CORES ?? 2) });
   const server = await FakeFluxServer.listen(instance, socketPath);
+  if (process.env.FAKE_FLUX_URI_FILE !== undefined) {
+    // Tells a test where this instance is (a real one is found with `flux uri`).
+    fs.writeFileSync(process.env.FAKE_FLUX_URI_FILE, uri);
+  }
   const env: NodeJS.ProcessEnv = { ...process.env, FLUX_URI: uri };
   delete env.FLUX_JOB_ID;
   if (testSize) {

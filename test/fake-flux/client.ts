@@ -33,6 +33,8 @@ export class FluxClient {
 
   private constructor(private readonly socket: net.Socket) {
     const lines = readline.createInterface({ input: socket, crlfDelay: Infinity });
+    lines.on('error', () => undefined);
+    socket.on('error', () => undefined);
     lines.on('line', (line) => {
       const response = parseJsonLossless(line) as Response;
       this.waiters.get(response.seq)?.(response);

@@ -56,13 +56,19 @@ export class FakeFluxServer {
 
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
+    socket.on('error', () => undefined);
     const streams = new Map<number, () => void>();
     const write = (message: JsonObject): void => {
-      if (!socket.destroyed) {
-        socket.write(`${stringifyJson(message)}\n`);
+      if (!socket.destroyed && socket.writable) {
+        try {
+          socket.write(`${stringifyJson(message)}\n`, () => undefined);
+        } catch {
+          // the client went away
+        }
       }
     };
     const lines = readline.createInterface({ input: socket, crlfDelay: Infinity });
+    lines.on('error', () => undefined);
     lines.on('line', (line) => {
       let request: Request;
       try {
@@ -77,7 +83,6 @@ export class FakeFluxServer {
         write({ seq: request.seq, errno: flux.errno, error: flux.message });
       }
     });
-    socket.on('error', () => undefined);
     socket.on('close', () => {
       this.sockets.delete(socket);
       for (const stop of streams.values()) {
@@ -168,6 +173,13 @@ export class FakeFluxServer {
         return;
       default:
         throw new FluxError(ENOENT, `No service matching ${request.topic} is registered`);
+    }
+  }
+
+  /** Cuts every client off, as a broker restart would (clients get ECONNRESET). */
+  dropConnections(): void {
+    for (const socket of this.sockets) {
+      socket.destroy();
     }
   }
 

@@ -424,6 +424,10 @@ export class FluxExecutor implements Executor {
   /** `clean` is the job's last event: it waits for the output, at most outputGraceMs. */
   private clean(job: TrackedJob, t: number): void {
     job.pendingClean = t;
+    if (job.started && !job.watching && !job.outputDone) {
+      // It ended while no watch was open (a reconnect, a restart): read its output now.
+      this.openOutput(job);
+    }
     if (job.watching && !job.outputDone) {
       job.cleanTimer = setTimeout(() => this.finishClean(job), this.options.outputGraceMs ?? 3000);
       return;

@@ -12,6 +12,7 @@ import type { OutputStore } from '../output/output-store.js';
 import type { LiveOutput } from '../output/live-output.js';
 import { ExecutorError, type Executor, type ExecutorEvent, type ExecutorSink, type NodeInfo, type StopMode } from '../executors/types.js';
 import { applyEvent } from './job-events.js';
+import { CommitQueue } from './commit-queue.js';
 import { buildSpec, MISSING_COMMAND, type SpecContext, type SubmitInput } from './submit-spec.js';
 import { jobEnvironment } from './job-environment.js';
 import { canSee, URGENCY, type Actor, type JobRecord } from './job.js';
@@ -49,11 +50,14 @@ export class JobService extends EventEmitter<Events> {
   private readonly repo: JobsRepository;
   private readonly executor: Executor;
   private readonly output: OutputStore;
+  /** Inserts and state changes of one event-loop turn share one commit (see commit-queue.ts). */
+  private readonly commits: CommitQueue;
 
   constructor(private readonly deps: JobServiceDeps) {
     super();
     this.setMaxListeners(0);
     this.repo = deps.repo;
+    this.commits = new CommitQueue((work) => deps.repo.transaction(work));
     this.executor = deps.executor;
     this.output = deps.output;
     let epoch = Number(this.repo.getMeta('id_epoch_ms'));
@@ -111,13 +115,27 @@ export class JobService extends EventEmitter<Events> {
     };
   }
 
-  /** Persists one executor event and the job's new projection, then tells listeners. */
+  /** Persists one executor event and the job's new projection (group-committed), then tells listeners. */
   private record(event: ExecutorEvent): void {
+    this.commits
+      .run(() => this.apply(event))
+      .then(
+        (change) => {
+          if (change !== null) {
+            this.emit('change', change);
+          }
+        },
+        (error: unknown) => this.deps.logger.error({ job: event.id.toString(), event: event.name, error: error instanceof Error ? error.message : String(error) }, 'cannot record a job event'),
+      );
+  }
+
+  /** The store side of record(): runs inside the group commit. */
+  private apply(event: ExecutorEvent): JobChange | null {
     let job = this.repo.get(event.id);
     if (job === undefined) {
       if (event.name !== 'submit') {
         this.deps.logger.warn({ job: event.id.toString(), event: event.name }, 'event for an unknown job ignored');
-        return;
+        return null;
       }
       job = this.externalRecord(event.id, event.t, event.external);
     }
@@ -130,15 +148,12 @@ export class JobService extends EventEmitter<Events> {
       this.output.close(job.id);
     }
     const current = job;
-    const seq = this.repo.transaction(() => {
-      if (name === 'submit' && !this.repo.exists(current.id)) {
-        this.repo.insert(current, searchTextOf(current, toF58(current.id)));
-      }
-      const position = this.repo.appendEvent(current.id, t, name, context);
-      this.repo.update(current.id, patch);
-      return position;
-    });
-    this.emit('change', { seq, job: { ...current, ...patch }, event: { name, t, context } });
+    if (name === 'submit' && !this.repo.exists(current.id)) {
+      this.repo.insert(current, searchTextOf(current, toF58(current.id)));
+    }
+    const seq = this.repo.appendEvent(current.id, t, name, context);
+    this.repo.update(current.id, patch);
+    return { seq, job: { ...current, ...patch }, event: { name, t, context } };
   }
 
   private externalRecord(id: JobId, t: number, external: Extract<ExecutorEvent, { name: 'submit' }>['external']): JobRecord {
@@ -250,8 +265,8 @@ export class JobService extends EventEmitter<Events> {
       t_cleanup: null,
       t_inactive: null,
     });
-    const insert = (job: JobRecord): void => {
-      const seq = this.repo.transaction(() => {
+    const insert = async (job: JobRecord): Promise<void> => {
+      const seq = await this.commits.run(() => {
         this.repo.insert(job, searchTextOf(job, toF58(job.id)));
         return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency });
       });
@@ -264,11 +279,18 @@ export class JobService extends EventEmitter<Events> {
         throw new AppError(502, 'BACKEND_ERROR', 'the backend accepted the job but returned no id');
       }
       const job = { ...record(outcome.id), backendRef: outcome.backendRef ?? null };
-      if (this.repo.exists(job.id)) {
-        // The backend's own event stream got there first: keep its progress, add what we know.
-        this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime });
-      } else {
-        insert(job);
+      // One queued item, queued before any event the backend reports for this job next.
+      const seq = await this.commits.run(() => {
+        if (this.repo.exists(job.id)) {
+          // The backend's own event stream got there first: keep its progress, add what we know.
+          this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime });
+          return null;
+        }
+        this.repo.insert(job, searchTextOf(job, toF58(job.id)));
+        return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency });
+      });
+      if (seq !== null) {
+        this.emit('change', { seq, job, event: { name: 'submit', t, context: { owner, urgency: spec.urgency } } });
       }
       this.output.reopen(job.id);
       return this.repo.get(job.id) ?? job;
@@ -276,7 +298,7 @@ export class JobService extends EventEmitter<Events> {
 
     const id = this.ids.next();
     const job = record(id);
-    insert(job);
+    await insert(job);
     this.output.reopen(id);
     try {
       const outcome = await this.callExecutor(() => this.executor.submit({ id, owner, spec, env }));
@@ -286,7 +308,7 @@ export class JobService extends EventEmitter<Events> {
     } catch (error: unknown) {
       // Refused by the backend: the job never existed, so nothing is left behind.
       this.output.close(id);
-      this.repo.transaction(() => this.repo.deleteJob(id));
+      await this.commits.run(() => this.repo.deleteJob(id));
       throw error;
     }
     return this.repo.get(id) ?? job;
@@ -400,6 +422,9 @@ export class JobService extends EventEmitter<Events> {
     try {
       await this.executor.stop(mode);
     } finally {
+      // The last state changes reach the store before it closes, and their listeners hear of them.
+      this.commits.flush();
+      await new Promise((resolve) => setImmediate(resolve));
       // Followers have seen the last state changes; now they get their final event.
       this.emit('stopping');
     }

@@ -20,8 +20,8 @@ export interface FakeFluxOptions {
   version?: string;
   /** Pretend the instance started this long ago: ids pass 2^53 after about 6.2 days. */
   uptimeMs?: number;
-  /** Stretches time limits (a replay whose every step starts a process needs the room). */
-  timeScale?: number;
+  /** Time limits expire only when expireTimeLimits() says so (a replay decides when, not the clock). */
+  manualTimeLimits?: boolean;
   rundir: string;
   uri: string;
   brokerPid?: number;
@@ -418,14 +418,8 @@ export class FakeFluxInstance {
       this.later(job, 2, () => this.releaseJob(job));
       return;
     }
-    if (job.request.duration > 0) {
-      this.later(job, job.request.duration * 1000 * (this.options.timeScale ?? 1), () => {
-        if (job.shell !== null && job.exception === null) {
-          this.post(job, 'exception', { type: 'timeout', severity: 0, userid: job.userid, note: 'resource allocation expired' });
-          job.exception = { type: 'timeout', severity: 0 };
-          job.shell.signal('SIGALRM');
-        }
-      });
+    if (job.request.duration > 0 && this.options.manualTimeLimits !== true) {
+      this.later(job, job.request.duration * 1000, () => this.expire(job));
     }
     const options = getPath(job.jobspec, ['attributes', 'system', 'shell', 'options']);
     const env = getPath(job.jobspec, ['attributes', 'system', 'environment']);
@@ -459,6 +453,24 @@ export class FakeFluxInstance {
       exited: (codes, startFailure) => this.finishJob(job, codes, startFailure),
     });
     job.shell.start();
+  }
+
+  /** The time limit is reached: a timeout exception, then SIGALRM to the tasks. */
+  private expire(job: FakeJob): void {
+    if (job.shell !== null && job.exception === null) {
+      this.post(job, 'exception', { type: 'timeout', severity: 0, userid: job.userid, note: 'resource allocation expired' });
+      job.exception = { type: 'timeout', severity: 0 };
+      job.shell.signal('SIGALRM');
+    }
+  }
+
+  /** With manualTimeLimits: every running job that has a time limit reaches it now. */
+  expireTimeLimits(): void {
+    for (const job of this.jobs.values()) {
+      if (job.state === 'RUN' && job.request.duration > 0) {
+        this.expire(job);
+      }
+    }
   }
 
   private finishJob(job: FakeJob, codes: number[], startFailure: string | null): void {

@@ -72,7 +72,12 @@ export class BridgeConnection implements FluxConnection {
 
   /** Starts the helper and resolves once it is connected to the instance. */
   static async open(options: BridgeOptions): Promise<BridgeConnection> {
-    const child = startService(options.flux, ['python', BRIDGE_SCRIPT], { env: options.env });
+    let child: ServiceProcess;
+    try {
+      child = startService(options.flux, ['python', BRIDGE_SCRIPT], { env: options.env });
+    } catch (error: unknown) {
+      throw new BridgeStartError(`cannot run ${options.flux} (is Flux installed and on PATH?): ${error instanceof Error ? error.message : String(error)}`, false);
+    }
     const stderrTail: string[] = [];
     let connection: BridgeConnection | null = null;
     let helloSeen = false;

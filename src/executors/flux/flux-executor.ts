@@ -31,7 +31,7 @@ import {
 import { BridgeConnection, BridgeStartError } from './bridge-connection.js';
 import { CommandConnection } from './command-connection.js';
 import type { ConnectionHandlers, FluxConnection } from './connection.js';
-import { externalJob, parseR, toExecutorEvent, type EventlogEntry, type JournalEntry } from './flux-events.js';
+import { externalJob, JOURNAL_ONLY_EVENTS, parseR, toExecutorEvent, type EventlogEntry, type JournalEntry } from './flux-events.js';
 import { detectRole, type FluxRole } from './instance-role.js';
 import { buildJobspec, jobspecProblems } from './jobspec.js';
 import { parseNodes, RESOURCE_LIST_ARGS, RESOURCE_STATUS_ARGS } from './node-list.js';
@@ -283,7 +283,8 @@ export class FluxExecutor implements Executor {
       return;
     }
     for (const event of entry.events) {
-      if (event.name === 'annotations' || !job.fresh(event)) {
+      // Journal-only events are not in the eventlog: they take no part in spotting repeats.
+      if (JOURNAL_ONLY_EVENTS.has(event.name) || !job.fresh(event)) {
         continue;
       }
       this.apply(job, event, entry.R);
@@ -378,7 +379,7 @@ export class FluxExecutor implements Executor {
 
   private openOutput(job: TrackedJob): void {
     const conn = this.conn;
-    if (conn === null || job.watching || job.outputDone || !job.ready) {
+    if (conn === null || job.watching || job.outputDone || !job.ready || this.jobs.get(job.id) !== job) {
       return;
     }
     job.output ??= this.sink.output(job.id);
@@ -408,11 +409,15 @@ export class FluxExecutor implements Executor {
     }
     job.watching = false;
     const complete = job.decoder?.complete ?? false;
-    if (!complete && job.pendingClean === null && job.state < STATE_RANK.CLEANUP && job.watchRetries < 3) {
-      // Ended while the job still runs: watch again from where the stored output stops.
+    // "No such file": the job ended before its shell created the output eventlog (canceled at
+    // its start). Watching such a job again is what once aborted a 0.88 broker: never retry it.
+    const missing = error !== null && /No such file|not found/i.test(error);
+    if (!complete && !missing && job.pendingClean === null && job.state < STATE_RANK.CLEANUP && job.watchRetries < 3) {
+      // Ended while the job still runs: watch again, a moment later, from where the stored output stops.
       job.watchRetries += 1;
       this.sink.log('debug', 'output watch ended early; watching again', { job: id.toString(), error });
-      this.openOutput(job);
+      const retry = setTimeout(() => this.openOutput(job), 500 * job.watchRetries);
+      retry.unref();
       return;
     }
     job.outputDone = true;

@@ -70,7 +70,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     userid: process.getuid?.() ?? 0,
     logger,
   });
-  await jobs.start();
+  try {
+    await jobs.start();
+  } catch (error: unknown) {
+    // The backend is unreachable or misconfigured: say so in one line, and free the data dir.
+    closeDatabase(db);
+    unlock();
+    throw new StartupError(`cannot start the ${executor.name} executor: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {

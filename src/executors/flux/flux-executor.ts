@@ -32,9 +32,9 @@ import { BridgeConnection, BridgeStartError } from './bridge-connection.js';
 import { CommandConnection } from './command-connection.js';
 import type { ConnectionHandlers, FluxConnection } from './connection.js';
 import { externalJob, JOURNAL_ONLY_EVENTS, parseR, toExecutorEvent, type EventlogEntry, type JournalEntry } from './flux-events.js';
-import { detectRole, type FluxRole } from './instance-role.js';
+import { resolveRole, type FluxRole } from './instance-role.js';
 import { buildJobspec, jobspecProblems } from './jobspec.js';
-import { parseNodes, RESOURCE_LIST_ARGS, RESOURCE_STATUS_ARGS } from './node-list.js';
+import { readNodes } from './node-list.js';
 import { OutputDecoder } from './output-decoder.js';
 import { STATE_RANK, TrackedJob, type Origin } from './tracked-job.js';
 import { userName } from './user-names.js';
@@ -106,7 +106,7 @@ export class FluxExecutor implements Executor {
     for (const job of active) {
       this.restoring.set(job.id, job);
     }
-    this.rolePromise = this.detectRole();
+    this.rolePromise = resolveRole(this.options.role, this.flux, this.options.env);
     await this.connect();
   }
 
@@ -518,23 +518,14 @@ export class FluxExecutor implements Executor {
     if (this.nodesCache !== null && now - this.nodesCache.at < 1000) {
       return this.nodesCache.value;
     }
-    const value = this.readNodes();
+    const value = readNodes(this.flux, this.options.env, (rank) =>
+      [...this.jobs.values()].filter((job) => job.state === STATE_RANK.RUN && job.rankList.includes(rank)).map((job) => job.id),
+    );
     this.nodesCache = { at: now, value };
     value.catch(() => {
       this.nodesCache = null;
     });
     return value;
-  }
-
-  private async readNodes(): Promise<NodeInfo[]> {
-    const run = (args: string[]): ReturnType<typeof runCommand> => runCommand(this.flux, args, { env: this.options.env, timeoutMs: 30000 });
-    const [list, status] = await Promise.all([run(RESOURCE_LIST_ARGS), run(RESOURCE_STATUS_ARGS)]);
-    if (list.exitCode !== 0) {
-      throw new ExecutorError('unavailable', `flux resource list failed: ${(list.startError ?? list.stderr).trim() || `exit ${list.exitCode ?? 'none'}`}`);
-    }
-    return parseNodes(list.stdout, status.exitCode === 0 ? status.stdout : '', (rank) =>
-      [...this.jobs.values()].filter((job) => job.state === STATE_RANK.RUN && job.rankList.includes(rank)).map((job) => job.id),
-    );
   }
 
   async ready(): Promise<boolean> {
@@ -563,15 +554,6 @@ export class FluxExecutor implements Executor {
 
   // ------------------------------------------------------------------ stop
 
-  private async detectRole(): Promise<FluxRole> {
-    if (this.options.role !== 'auto') {
-      return this.options.role;
-    }
-    const result = await runCommand(this.flux, ['getattr', 'broker.pid'], { env: this.options.env, timeoutMs: 10000 });
-    const brokerPid = result.exitCode === 0 && /^\d+$/.test(result.stdout.trim()) ? Number(result.stdout.trim()) : null;
-    return detectRole(this.options.env, brokerPid);
-  }
-
   stop(mode: StopMode): Promise<void> {
     this.stopped ??= this.drainAndEnd(mode);
     return this.stopped;
@@ -593,7 +575,7 @@ export class FluxExecutor implements Executor {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
-    const role = mode === 'cancel-jobs' ? await (this.rolePromise ?? this.detectRole()).catch(() => 'beside' as const) : null;
+    const role = mode === 'cancel-jobs' ? await (this.rolePromise ?? resolveRole(this.options.role, this.flux, this.options.env)).catch(() => 'beside' as const) : null;
     for (const job of [...this.jobs.values()]) {
       if (job.pendingClean !== null) {
         this.finishClean(job);

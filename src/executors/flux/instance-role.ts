@@ -13,6 +13,7 @@
  * `broker.pid` attribute); a job has FLUX_JOB_ID set, the initial program never has it.
  */
 import fs from 'node:fs';
+import { runCommand } from '../process.js';
 
 export type FluxRole = 'initial-program' | 'beside';
 
@@ -63,4 +64,14 @@ export function detectRole(env: Readonly<Record<string, string | undefined>>, br
   }
   const broker = chain.find((entry) => entry.comm.startsWith('flux-broker') && (brokerPid === null || entry.pid === brokerPid));
   return broker === undefined ? 'beside' : 'initial-program';
+}
+
+/** The role to act on: the configured one, or (auto) the one the process tree shows. */
+export async function resolveRole(configured: 'auto' | FluxRole, flux: string, env: Record<string, string>): Promise<FluxRole> {
+  if (configured !== 'auto') {
+    return configured;
+  }
+  const result = await runCommand(flux, ['getattr', 'broker.pid'], { env, timeoutMs: 10000 });
+  const brokerPid = result.exitCode === 0 && /^\d+$/.test(result.stdout.trim()) ? Number(result.stdout.trim()) : null;
+  return detectRole(env, brokerPid);
 }

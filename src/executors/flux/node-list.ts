@@ -11,7 +11,8 @@
  * Several ranks may share a host name (`--test-size=2` gives `vm,vm`), so nodes are per rank.
  */
 import type { JobId } from '../../lib/jobid.js';
-import type { NodeInfo } from '../types.js';
+import { runCommand } from '../process.js';
+import { ExecutorError, type NodeInfo } from '../types.js';
 import { expandHostlist, parseIdset, splitTopLevel } from './idset.js';
 
 export const RESOURCE_LIST_ARGS = ['resource', 'list', '-n', '-o', '{state} {nnodes} {ncores} {ngpus} {nodelist} {rlist}'];
@@ -137,4 +138,14 @@ export function parseNodes(listOutput: string, statusOutput: string, jobsOn: (ra
       }
       return { name: entry.host, state, cores: entry.cores, coresBusy: busyCores, gpus: entry.gpus, gpusBusy: busyGpus, jobs: jobsOn(rank) };
     });
+}
+
+/** Runs both commands (in parallel) and combines their outputs. */
+export async function readNodes(flux: string, env: Record<string, string>, jobsOn: (rank: number) => JobId[]): Promise<NodeInfo[]> {
+  const run = (args: string[]): ReturnType<typeof runCommand> => runCommand(flux, args, { env, timeoutMs: 30000 });
+  const [list, status] = await Promise.all([run(RESOURCE_LIST_ARGS), run(RESOURCE_STATUS_ARGS)]);
+  if (list.exitCode !== 0) {
+    throw new ExecutorError('unavailable', `flux resource list failed: ${(list.startError ?? list.stderr).trim() || `exit ${list.exitCode ?? 'none'}`}`);
+  }
+  return parseNodes(list.stdout, status.exitCode === 0 ? status.stdout : '', jobsOn);
 }

@@ -357,6 +357,8 @@ export class JobService extends EventEmitter<Events> {
       throw conflict('job is inactive');
     }
     await this.callExecutor(() => this.executor.cancel(id, reason));
+    // What the executor reported meanwhile is committed before the answer (read your writes).
+    await this.commits.run(() => undefined);
     return this.repo.get(id) ?? job;
   }
 
@@ -372,6 +374,7 @@ export class JobService extends EventEmitter<Events> {
       throw conflict('urgency cannot be changed once resources are allocated');
     }
     await this.callExecutor(() => this.executor.setUrgency(id, urgency));
+    await this.commits.run(() => undefined);
     return this.repo.get(id) ?? job;
   }
 

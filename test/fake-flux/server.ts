@@ -54,7 +54,13 @@ export class FakeFluxServer {
     return server;
   }
 
+  private refusing = false;
+
   private accept(socket: net.Socket): void {
+    if (this.refusing) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.on('error', () => undefined);
     const streams = new Map<number, () => void>();
@@ -174,6 +180,11 @@ export class FakeFluxServer {
       default:
         throw new FluxError(ENOENT, `No service matching ${request.topic} is registered`);
     }
+  }
+
+  /** While on, clients are cut off as soon as they connect (an instance that is down). */
+  refuseConnections(on: boolean): void {
+    this.refusing = on;
   }
 
   /** Cuts every client off, as a broker restart would (clients get ECONNRESET). */

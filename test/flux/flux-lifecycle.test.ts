@@ -99,11 +99,13 @@ test('a lost connection to the broker: refused meanwhile, then reconnected, outp
   const id = await submitJob(server, { command: "sh -c 'echo 1; sleep 1.5; echo 2'" });
   const short = await submitJob(server, { command: "sh -c 'echo 3; sleep 0.2; echo 4'" });
   await waitFor(async () => ((await outputBytes(server, id)).toString() === '1\n' ? true : undefined), 10000, 'first line');
+  flux.server.refuseConnections(true);
   flux.server.dropConnections();
   await waitFor(async () => ((await server.jobs.ready()) ? undefined : true), 5000, 'jobgate to notice');
   const refused = await server.request.post('/v1/jobs/submit').query({ command: 'true' });
   t.is(refused.status, 503);
-  await waitFor(async () => ((await server.jobs.ready()) ? true : undefined), 10000, 'the reconnection');
+  flux.server.refuseConnections(false);
+  await waitFor(async () => ((await server.jobs.ready()) ? true : undefined), 20000, 'the reconnection');
   t.like(await waitForJobEnd(server, id), { result: 'COMPLETED' });
   t.is((await outputBytes(server, id)).toString(), '1\n2\n');
   t.like(await waitForJobEnd(server, short), { result: 'COMPLETED' });

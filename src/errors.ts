@@ -72,6 +72,26 @@ export function unavailable(message: string, retryAfterSeconds = 5): AppError {
   return new AppError(503, 'SERVICE_UNAVAILABLE', message).withHeaders({ 'Retry-After': String(retryAfterSeconds) });
 }
 
+/** A job's output files were removed from the data directory: what is left cannot be read. */
+export function outputGone(what: string): AppError {
+  return notFound(`The output of this job is gone: its ${what} was removed from jobgate's data directory`);
+}
+
+/**
+ * A write refused by the disk under the data directory (full, or failing) as a 503: nothing was
+ * stored, and the same request can succeed once space returns. Null for any other error.
+ */
+export function storageRefusal(error: unknown): AppError | null {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return unavailable("jobgate's data directory is full (no space left on its disk): nothing was stored; try again once space is freed", 30);
+  }
+  if (typeof code === 'string' && (code.startsWith('SQLITE_IOERR') || code === 'EIO')) {
+    return unavailable("jobgate cannot write to its data directory (I/O error): nothing was stored", 30);
+  }
+  return null;
+}
+
 export function backendError(message: string): AppError {
   return new AppError(502, 'BACKEND_ERROR', message);
 }

@@ -125,6 +125,11 @@ export class JobsRepository {
     return this.db.transaction(work)();
   }
 
+  /** False after SQLite rolled a whole transaction back on its own (disk full, I/O error). */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   insert(job: JobRecord): void {
     const columns = jobToColumns(job);
     const names = Object.keys(columns);

@@ -10,6 +10,11 @@
  * Each item runs in a savepoint of its own, so a failing item rolls back alone. A caller hears
  * of its item's result only once the transaction has committed: nothing is announced or
  * answered before it is on disk.
+ *
+ * Some errors (SQLITE_FULL, SQLITE_IOERR) make SQLite roll the whole transaction back by
+ * itself: then every item of the batch failed, those before too, and the items after must not
+ * run at all (each would otherwise commit on its own, outside the batch, while its caller is
+ * told it failed).
  */
 type Timer = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout };
 
@@ -26,7 +31,11 @@ export class CommitQueue {
   private lastCost = 0;
   private lastEnd = 0;
 
-  constructor(private readonly transaction: <T>(work: () => T) => T) {}
+  constructor(
+    private readonly transaction: <T>(work: () => T) => T,
+    /** Whether the batch's transaction is still open (SQLite may end it on an error). */
+    private readonly inTransaction: () => boolean = () => true,
+  ) {}
 
   /** Queues `work` for the next group commit; resolves with its result after the commit. */
   run<T>(work: () => T): Promise<T> {
@@ -70,10 +79,15 @@ export class CommitQueue {
             outcomes.push({ ok: true, value: this.transaction(item.work) });
           } catch (error: unknown) {
             outcomes.push({ ok: false, error });
+            if (!this.inTransaction()) {
+              // Rolled back whole: stop here, nothing of this batch is kept.
+              throw error;
+            }
           }
         }
       });
     } catch (error: unknown) {
+      // The batch is not on disk: every item failed, with the store's own reason.
       for (const item of batch) {
         item.reject(error);
       }

@@ -68,7 +68,7 @@ export class JobService extends EventEmitter<Events> {
     super();
     this.setMaxListeners(0);
     this.repo = deps.repo;
-    this.commits = new CommitQueue((work) => deps.repo.transaction(work));
+    this.commits = new CommitQueue((work) => deps.repo.transaction(work), () => deps.repo.inTransaction);
     this.executor = deps.executor;
     this.output = deps.output;
     let epoch = Number(this.repo.getMeta('id_epoch_ms'));
@@ -279,7 +279,7 @@ export class JobService extends EventEmitter<Events> {
       }
       const job = { ...record(outcome.id), backendRef: outcome.backendRef ?? null };
       // One queued item, queued before any event the backend reports for this job next.
-      const seq = await this.commits.run(() => {
+      const stored = this.commits.run(() => {
         if (this.repo.exists(job.id)) {
           // The backend's own event stream got there first: keep its progress, add what we know.
           this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime });
@@ -288,17 +288,33 @@ export class JobService extends EventEmitter<Events> {
         this.repo.insert(job);
         return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency }, job.state);
       });
+      const seq = await stored.catch((error: unknown) => {
+        // Not stored (a full disk), so not accepted: the backend must not run it unseen.
+        this.executor.cancel(job.id, 'jobgate could not store this job').catch(() => undefined);
+        throw error;
+      });
       if (seq !== null) {
         this.emit('change', { seq, job, event: { name: 'submit', t, context: { owner, urgency: spec.urgency } } });
       }
-      this.output.reopen(job.id);
+      try {
+        this.output.reopen(job.id);
+      } catch (error: unknown) {
+        // The job is stored and runs; its output folder is made again when output arrives.
+        this.deps.logger.warn({ err: error, job: job.id.toString() }, 'cannot prepare the output folder');
+      }
       return this.repo.get(job.id) ?? job;
     }
 
     const id = this.ids.next();
     const job = record(id);
-    await insert(job);
+    // The output folder first: a disk that cannot take it refuses the job before anything is stored.
     this.output.reopen(id);
+    try {
+      await insert(job);
+    } catch (error: unknown) {
+      this.output.discard(id);
+      throw error;
+    }
     try {
       const outcome = await this.callExecutor(() => this.executor.submit({ id, owner, spec, env }));
       if (outcome.backendRef !== undefined) {

@@ -145,6 +145,16 @@ export function processStartTicks(pid: number): string | null {
   }
 }
 
+/** A process's arguments (from /proc/PID/cmdline), or null when it is gone or unreadable. */
+export function processArguments(pid: number): string[] | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return text === '' ? null : text.replace(/\0$/, '').split('\0');
+  } catch {
+    return null;
+  }
+}
+
 export function bootId(): string {
   try {
     return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();

@@ -10,7 +10,7 @@
  * Nothing is read into memory here; only sizes are indexed. Readers go to the files.
  */
 import fs from 'node:fs';
-import { encodeRecord, recordsForGrowth, IndexReader, type IndexRecord } from './combined-index.js';
+import { encodeRecord, recordsForGrowth, IndexReader, RECORD_SIZE, type IndexRecord } from './combined-index.js';
 import type { JobOutputPaths, StreamName } from './layout.js';
 
 export interface OutputSizes {
@@ -23,10 +23,22 @@ export class LiveOutput {
   readonly sizes: OutputSizes = { stdout: 0, stderr: 0, all: 0 };
   private indexFd: number | null = null;
   private readonly appendFds: Partial<Record<StreamName, number>> = {};
+  /** Size of each stream file appended to (what is written, indexed or not yet). */
+  private readonly fileSizes: Partial<Record<StreamName, number>> = {};
   private watcher: fs.FSWatcher | null = null;
   private catchUpQueued = false;
   private closed = false;
+  /** Bytes of whole records in the index file (a failed write is cut back to this). */
+  private indexBytes = 0;
+  /** The last write problem told (a full disk is told once, not at every growth). */
+  private lastWriteProblem: string | null = null;
   tracking = false;
+  /**
+   * Set when a file of this output was removed from under jobgate (by hand, a cleaner): the
+   * output can no longer be read in order, so readers fail with a clear error instead of
+   * waiting for bytes that will never be indexed.
+   */
+  gone: string | null = null;
 
   constructor(
     readonly paths: JobOutputPaths,
@@ -68,7 +80,8 @@ export class LiveOutput {
         reader.close();
       }
       // A crash can leave a partial record at the end; cut it so new records stay aligned.
-      fs.truncateSync(paths.index, reader.count * 24);
+      fs.truncateSync(paths.index, reader.count * RECORD_SIZE);
+      output.indexBytes = reader.count * RECORD_SIZE;
     }
     return output;
   }
@@ -88,19 +101,64 @@ export class LiveOutput {
     this.queueCatchUp();
   }
 
-  /** Appends bytes handed over by an executor. */
+  /**
+   * Appends bytes handed over by an executor. When the disk refuses them (full, I/O error) they
+   * cannot be kept anywhere: the loss is logged and the executor goes on (never a crash).
+   */
   append(stream: StreamName, data: Buffer): void {
     if (this.closed || data.length === 0) {
       return;
     }
-    let fd = this.appendFds[stream];
-    if (fd === undefined) {
-      fd = fs.openSync(this.paths[stream], 'a', 0o600);
-      this.appendFds[stream] = fd;
+    let written = 0;
+    try {
+      let fd = this.appendFds[stream];
+      if (fd === undefined) {
+        fd = fs.openSync(this.paths[stream], 'a', 0o600);
+        this.appendFds[stream] = fd;
+        this.fileSizes[stream] = fs.fstatSync(fd).size;
+      }
+      written = fs.writeSync(fd, data);
+    } catch (error: unknown) {
+      this.writeProblem(`cannot write ${stream}; ${data.length} bytes of output lost`, error);
     }
-    fs.writeSync(fd, data);
-    this.index(stream, this.sizes[stream] + data.length);
+    this.fileSizes[stream] = (this.fileSizes[stream] ?? this.sizes[stream]) + written;
+    // Everything in the file is indexed, including what an earlier refused index write left out.
+    const before = this.sizes.all;
+    this.index(stream, this.fileSizes[stream]);
+    if (this.sizes.all > before) {
+      this.onGrowth();
+    }
+  }
+
+  private writeProblem(what: string, error: unknown): void {
+    const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    if (message !== this.lastWriteProblem) {
+      this.lastWriteProblem = message;
+      this.onWarning(message);
+    }
+  }
+
+  /** Marks the output as gone and wakes its followers, which then get the error. */
+  private markGone(what: string): void {
+    if (this.gone !== null) {
+      return;
+    }
+    this.gone = what;
+    this.onWarning(`the job's ${what} was removed from the data directory; its output can no longer be read`);
     this.onGrowth();
+  }
+
+  /** Notices files removed from under a followed job that is not being tracked (the poll calls it). */
+  checkFiles(): void {
+    if (this.closed || this.gone !== null) {
+      return;
+    }
+    for (const [what, file] of [['stdout', this.paths.stdout], ['stderr', this.paths.stderr], ['output index', this.paths.index]] as const) {
+      if (!fs.existsSync(file)) {
+        this.markGone(what);
+        return;
+      }
+    }
   }
 
   queueCatchUp(): void {
@@ -125,11 +183,14 @@ export class LiveOutput {
       try {
         size = fs.statSync(this.paths[stream]).size;
       } catch (error: unknown) {
-        this.onWarning(`cannot stat ${stream}: ${error instanceof Error ? error.message : String(error)}`);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          this.markGone(stream);
+        } else {
+          this.writeProblem(`cannot stat ${stream}`, error);
+        }
         continue;
       }
-      if (size > this.sizes[stream]) {
-        this.index(stream, size);
+      if (size > this.sizes[stream] && this.index(stream, size)) {
         grew = true;
       }
     }
@@ -139,18 +200,43 @@ export class LiveOutput {
     return grew;
   }
 
-  private index(stream: StreamName, newSize: number): void {
+  /**
+   * Indexes a growth. Only whole records count: when the disk refuses the write (full) the
+   * index is cut back to its last whole record and the growth stays unindexed, so the next
+   * catch-up (or append) indexes it once there is room again. Returns whether it was indexed.
+   */
+  private index(stream: StreamName, newSize: number): boolean {
     const records: IndexRecord[] = recordsForGrowth(stream, this.sizes[stream], newSize, this.sizes.all);
     if (records.length === 0) {
-      return;
+      return true;
     }
-    if (this.indexFd === null) {
-      this.indexFd = fs.openSync(this.paths.index, 'a', 0o600);
+    const bytes = Buffer.concat(records.map(encodeRecord));
+    try {
+      if (this.indexFd === null) {
+        this.indexFd = fs.openSync(this.paths.index, 'a', 0o600);
+        this.indexBytes = fs.fstatSync(this.indexFd).size;
+      }
+      const written = fs.writeSync(this.indexFd, bytes);
+      if (written !== bytes.length) {
+        throw new Error(`short write (${written} of ${bytes.length} bytes)`);
+      }
+    } catch (error: unknown) {
+      this.writeProblem('cannot index output (it is kept and indexed once the disk takes it)', error);
+      if (this.indexFd !== null) {
+        try {
+          fs.ftruncateSync(this.indexFd, this.indexBytes);
+        } catch {
+          // The next successful write starts after the last whole record anyway (reopen cuts partial records).
+        }
+      }
+      return false;
     }
-    fs.writeSync(this.indexFd, Buffer.concat(records.map(encodeRecord)));
+    this.indexBytes += bytes.length;
+    this.lastWriteProblem = null;
     const grown = newSize - this.sizes[stream];
     this.sizes[stream] = newSize;
     this.sizes.all += grown;
+    return true;
   }
 
   get isClosed(): boolean {

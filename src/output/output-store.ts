@@ -3,6 +3,7 @@
  * readers, and fans growth out to any number of followers. One LiveOutput (one watch) per
  * job, whatever the number of followers.
  */
+import fs from 'node:fs';
 import type { JobId } from '../lib/jobid.js';
 import { jobOutputPaths, STREAMS, type JobOutputPaths, type StreamName } from './layout.js';
 import { LiveOutput } from './live-output.js';
@@ -32,6 +33,10 @@ export class OutputStore {
         if (output.tracking) {
           output.queueCatchUp();
         }
+      }
+      // Files removed from under a followed job that jobgate writes itself (no catch-up stats them).
+      for (const id of this.listeners.keys()) {
+        this.live.get(id)?.checkFiles();
       }
     }, options.pollMs ?? 1000);
     this.poll.unref();
@@ -71,7 +76,7 @@ export class OutputStore {
 
   reader(id: JobId): OutputReader {
     const output = this.live.get(id);
-    return new OutputReader(this.paths(id), output === undefined ? null : output.sizes);
+    return new OutputReader(this.paths(id), output === undefined ? null : output.sizes, output?.gone ?? null);
   }
 
   /** The job can produce no more output: index the rest and let followers finish. */
@@ -84,6 +89,16 @@ export class OutputStore {
     this.live.delete(id);
     this.counted.delete(id);
     this.notify(id);
+  }
+
+  /** Forgets the output of a job that was never stored, folder and all. */
+  discard(id: JobId): void {
+    this.close(id);
+    try {
+      fs.rmSync(this.paths(id).dir, { recursive: true, force: true });
+    } catch {
+      // Left behind: an empty folder of an id that is never used again.
+    }
   }
 
   subscribe(id: JobId, listener: Listener): () => void {

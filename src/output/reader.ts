@@ -3,6 +3,7 @@
  * Reads are bounded (`maxBytes`), so outputs of gigabytes are paged, never loaded whole.
  */
 import fs from 'node:fs';
+import { outputGone } from '../errors.js';
 import { IndexReader } from './combined-index.js';
 import type { JobOutputPaths, OutputView, StreamName } from './layout.js';
 import type { OutputSizes } from './live-output.js';
@@ -31,6 +32,18 @@ function fileSize(file: string): number {
   }
 }
 
+/** Opens an output file; one removed from under jobgate is a clear error (404), not a crash (500). */
+function openOutput(file: string, what: string): number {
+  try {
+    return fs.openSync(file, 'r');
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw outputGone(what);
+    }
+    throw error;
+  }
+}
+
 function readAt(fd: number, position: number, length: number): Buffer {
   const buffer = Buffer.alloc(length);
   let done = 0;
@@ -49,6 +62,8 @@ export class OutputReader {
     private readonly paths: JobOutputPaths,
     /** Indexed sizes while the job is live; null once it ended (sizes then come from disk). */
     private readonly liveSizes: OutputSizes | null,
+    /** What was removed from under a live job (LiveOutput.gone), if anything. */
+    private readonly gone: string | null = null,
   ) {}
 
   size(view: OutputView): number {
@@ -74,13 +89,16 @@ export class OutputReader {
   }
 
   read(view: OutputView, cursor: number, maxBytes: number): ReadResult {
+    if (this.gone !== null) {
+      throw outputGone(this.gone);
+    }
     const size = this.size(view);
     const start = Math.min(Math.max(0, cursor), size);
     if (start >= size || maxBytes <= 0) {
       return { chunks: [], next: start, size };
     }
     if (view !== 'all') {
-      const fd = fs.openSync(this.paths[view], 'r');
+      const fd = openOutput(this.paths[view], view);
       try {
         const data = readAt(fd, start, Math.min(maxBytes, size - start));
         return { chunks: data.length > 0 ? [{ stream: view, data }] : [], next: start + data.length, size };
@@ -94,7 +112,8 @@ export class OutputReader {
   private readCombined(start: number, budget: number, size: number): ReadResult {
     const index = IndexReader.open(this.paths.index);
     if (index === null) {
-      return { chunks: [], next: start, size };
+      // Bytes were indexed (the sizes say so), yet the index is not there any more.
+      throw outputGone('output index');
     }
     const fds: Partial<Record<StreamName, number>> = {};
     const chunks: OutputChunk[] = [];
@@ -107,7 +126,7 @@ export class OutputReader {
         const length = Math.min(record.length - skip, remaining);
         let fd = fds[record.stream];
         if (fd === undefined) {
-          fd = fs.openSync(this.paths[record.stream], 'r');
+          fd = openOutput(this.paths[record.stream], record.stream);
           fds[record.stream] = fd;
         }
         const data = readAt(fd, record.streamOffset + skip, length);

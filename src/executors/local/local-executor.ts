@@ -30,6 +30,7 @@ import { ResourcePool, formatIdset } from './resources.js';
 import { resolveExecutable } from './resolve.js';
 import { decodeLocalRef, encodeLocalRef, type LocalRef, type TaskRef } from './task-ref.js';
 import { WRAPPER_SHELL, wrapperArgs } from './task-wrapper.js';
+import { clearLaunchMark, readLaunchMarks, statusFileOf, type MarkedTask } from './launch-marks.js';
 import type { LiveOutput } from '../../output/live-output.js';
 
 export interface LocalExecutorOptions {
@@ -64,7 +65,8 @@ interface RunningJob {
   gpus: number[];
   tasks: RunningTask[];
   statusDir: string;
-  ending: 'cancel' | 'timeout' | null;
+  /** Why jobgate is ending the job, if it is: canceled, out of time, or a task lost its wrapper. */
+  ending: 'cancel' | 'timeout' | 'lost' | null;
   timers: NodeJS.Timeout[];
   reattached: boolean;
   finished: boolean;
@@ -158,6 +160,12 @@ export class LocalExecutor implements Executor {
     for (const job of active) {
       if (job.state === 'RUN' || job.state === 'CLEANUP') {
         this.reattach(job);
+        continue;
+      }
+      // Queued in the store, but perhaps started just before a crash: its wrappers say so.
+      const marks = readLaunchMarks(job.output.paths.dir, job.spec.numTasks);
+      if (marks.length > 0) {
+        this.adoptLaunched(job, marks);
       } else {
         this.enqueue({ id: job.id, spec: job.spec, env: job.env, output: job.output, urgency: job.spec.urgency, order: this.order++ });
       }
@@ -321,8 +329,8 @@ export class LocalExecutor implements Executor {
   }
 
   private spawnTask(job: QueuedJob, running: RunningJob, rank: number, cwd: string): RunningTask {
-    const statusFile = path.join(running.statusDir, `status.${rank}`);
-    fs.rmSync(statusFile, { force: true });
+    const statusFile = statusFileOf(running.statusDir, rank);
+    clearLaunchMark(statusFile);
     const args = wrapperArgs(statusFile, job.spec.command);
     const env = this.taskEnv(job, running, rank);
     let spawned;
@@ -352,6 +360,21 @@ export class LocalExecutor implements Executor {
       return;
     }
     task.exit = exit;
+    if (exit.signal !== null && running.ending === null && !running.finished) {
+      // The wrapper traps the signals jobgate sends; a signal ended it only when someone else
+      // killed it (kill -9, the OOM killer). Its command may run on unwatched: end the job.
+      running.ending = 'lost';
+      this.emitter().event({
+        id: running.id,
+        t: this.now(),
+        name: 'exception',
+        type: 'lost',
+        severity: 0,
+        note: `task ${task.rank}: its supervising process (pid ${task.pid}) was killed by signal ${exit.signal}; the job's processes were ended`,
+      });
+      signalGroup(task.pid, 'SIGKILL');
+      this.terminate(running);
+    }
     if (running.tasks.every((each) => each.exit !== null)) {
       this.finish(running, combineStatus(running.tasks.map((each) => each.exit ?? { code: 0, signal: null })));
     }
@@ -476,25 +499,56 @@ export class LocalExecutor implements Executor {
     this.cores.claim(running.cores);
     this.gpus.claim(running.gpus);
     this.running.set(job.id, running);
-    if (ref.tty) {
-      // The terminal's other end died with the previous jobgate; nothing more can be read.
-      job.output.catchUp();
-    } else {
-      job.output.track();
+    // In CLEANUP the time limit no longer applies.
+    this.watchReattached(running, job.output, ref.tty, job.state === 'RUN' ? job.spec.runtime : 0, job.tRun);
+  }
+
+  /**
+   * Picks up a job whose tasks started (their wrappers marked it) although the store still
+   * has it queued: jobgate was killed before it could record the start. It is never started
+   * twice; a job only some of whose tasks started cannot go on and is ended.
+   */
+  private adoptLaunched(job: ActiveJob, marks: MarkedTask[]): void {
+    const sink = this.emitter();
+    const need = coresNeeded(job.spec, this.cores.total);
+    // Its cores were handed out by the jobgate that died; take them again if they are free.
+    const cores = this.cores.take(need) ?? [];
+    const gpus = this.gpus.take(job.spec.numTasks * job.spec.gpusPerTask) ?? [];
+    const t = Math.min(...marks.map((mark) => mark.t));
+    sink.event({ id: job.id, t, name: 'alloc', ranks: '0', nodelist: this.hostname, nnodes: 1, ncores: need, ...(job.spec.runtime > 0 ? { expiration: t + job.spec.runtime } : {}) });
+    const running: RunningJob = { id: job.id, cores, gpus, tasks: [], statusDir: job.output.paths.dir, ending: null, timers: [], reattached: true, finished: false };
+    for (const mark of marks) {
+      running.tasks.push({ rank: mark.rank, pid: mark.pid, start: mark.start, exit: mark.alive ? null : (this.readStatus(running, mark.rank) ?? { code: null, signal: null }) });
     }
-    if (job.spec.runtime > 0 && job.state === 'RUN') {
-      running.timers.push(setTimeout(() => this.expire(running, job.spec.runtime), Math.max(0, job.spec.runtime * 1000 - this.elapsedMs(job))));
+    this.running.set(job.id, running);
+    sink.backendRef(job.id, encodeLocalRef(this.refOf(running, job.spec.tty)));
+    sink.event({ id: job.id, t, name: 'start' });
+    sink.log('info', 'a job started just before jobgate stopped was picked up, not started again', { job: job.id.toString(), tasks: marks.length });
+    if (marks.length < job.spec.numTasks) {
+      running.ending = 'lost';
+      sink.event({ id: job.id, t: this.now(), name: 'exception', type: 'lost', severity: 0, note: `jobgate stopped while starting this job: ${marks.length} of its ${job.spec.numTasks} tasks started; they were ended` });
+      this.terminate(running);
+    }
+    this.watchReattached(running, job.output, job.spec.tty, running.ending === null ? job.spec.runtime : 0, t);
+  }
+
+  /** Output, the time limit and the exit of a job whose tasks are not this jobgate's children. */
+  private watchReattached(running: RunningJob, output: LiveOutput, tty: boolean, runtime: number, tRun: number | null): void {
+    if (tty) {
+      // The terminal's other end died with the previous jobgate; nothing more can be read.
+      output.catchUp();
+    } else {
+      output.track();
+    }
+    if (runtime > 0) {
+      const elapsed = Math.max(0, (this.now() - (tRun ?? this.now())) * 1000);
+      running.timers.push(setTimeout(() => this.expire(running, runtime), Math.max(0, runtime * 1000 - elapsed)));
     }
     this.checkReattached(running);
     if (!running.finished && this.reattachTimer === null) {
       this.reattachTimer = setInterval(() => this.pollReattached(), this.options.reattachPollMs ?? 250);
       this.reattachTimer.unref();
     }
-  }
-
-  private elapsedMs(job: ActiveJob): number {
-    const started = job.tRun ?? this.now();
-    return Math.max(0, (this.now() - started) * 1000);
   }
 
   private readStatus(running: RunningJob, rank: number): ExitInfo | null {

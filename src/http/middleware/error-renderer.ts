@@ -5,7 +5,7 @@
  * text reveals nothing. Pages get an HTML error page, API callers JSON.
  */
 import type { Middleware, ParameterizedContext } from 'koa';
-import { AppError, type ErrorCode } from '../../errors.js';
+import { AppError, storageRefusal, type ErrorCode } from '../../errors.js';
 import { stringifyJson } from '../../lib/json.js';
 import type { AppState } from '../state.js';
 
@@ -26,6 +26,10 @@ interface HttpishError {
 export function fromUnknown(error: unknown): AppError {
   if (error instanceof AppError) {
     return error;
+  }
+  const storage = storageRefusal(error);
+  if (storage !== null) {
+    return storage;
   }
   const http = (typeof error === 'object' && error !== null ? error : {}) as HttpishError;
   const status = http.status ?? http.statusCode ?? 500;

@@ -50,7 +50,12 @@ function rawJson(ctx: ParameterizedContext): unknown {
   if (typeof text !== 'string' || text.trim() === '') {
     throw validationError([{ field: 'body', message: 'required' }]);
   }
-  return parseJsonLossless(text);
+  try {
+    return parseJsonLossless(text);
+  } catch (error: unknown) {
+    // The lossless parser is stricter than koa-body's (a key twice is refused): still the caller's error.
+    throw validationError([{ field: 'body', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
 }
 
 function jobIds(items: readonly (string | number | bigint)[]): JobId[] {

@@ -168,6 +168,14 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     ctx.type = 'text/plain; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = body;
+    // Node sends the head with the first byte of the body: a job that prints nothing for a while
+    // would leave the client without even a status line (clients and proxies time out). Once
+    // Koa has piped the body (after every middleware has set its headers), send the head now.
+    setImmediate(() => {
+      if (!ctx.res.headersSent && !ctx.res.writableEnded) {
+        ctx.res.flushHeaders();
+      }
+    });
     const start = params.tail !== undefined ? deps.output.reader(job.id).tailCursor(params.view, params.tail) : (params.since ?? 0);
     void (async () => {
       try {

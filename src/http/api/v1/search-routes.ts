@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SORT_COLUMNS, type JobQuery, type SortColumn } from '../../../db/jobs-repository.js';
 import { JOB_RESULTS, JOB_STATES, type JobResult, type JobState } from '../../../domain/job.js';
 import type { AppState } from '../../state.js';
-import { presentJobDetail } from '../../presenters/job.js';
+import { presentJobDetails } from '../../presenters/job.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { param, parseWith } from '../../validation.js';
 import { searchQuery } from './schemas.js';
@@ -39,6 +39,7 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     description: 'Pages, sorts and filters in SQL. With `draw` the answer follows DataTables (recordsFiltered = matches before paging); without it, flux-restful-api (recordsFiltered = rows returned).',
     tags: ['jobs'],
     access: 'user',
+    noStore: true,
     query: searchQuery,
     responses: { 200: { description: 'One page of matching jobs', schema: searchPage } },
   }, async (ctx, { actor, query }) => {
@@ -99,12 +100,11 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       ? deps.jobs.page({ ...filter, sort, offset: start, limit }, actor)
       : { rows: start >= total ? [] : deps.jobs.query({ sort, offset: start, limit }, actor), filtered: total };
     const now = deps.now();
-    ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       draw: draw ?? 1,
       recordsTotal: total,
       recordsFiltered: draw === undefined ? rows.length : filtered,
-      data: rows.map((job) => presentJobDetail(job, now)),
+      data: presentJobDetails(rows, (ids) => deps.extended.labels.labelsFor(ids), now),
     };
   });
 

@@ -50,7 +50,9 @@ test.serial('hold, priority and release one job; each says what it did; refusals
   const both = await suite.cli.run(['hold', id, '--name', 'waiting']);
   t.is(both.exitCode, 2);
   t.regex(both.stderr, /job ids or filter options, not both/);
-  await suite.server.request.post(`/v1/jobs/${id}/cancel`);
+  const canceled = await suite.cli.run(['cancel', id, '--json']);
+  t.is(canceled.exitCode, 0, canceled.stderr);
+  t.like(parseJsonLossless(canceled.stdout), { action: 'cancel', summary: { requested: 1, changed: 1 } }, '--json: the answer of the bulk route');
 });
 
 test.serial('by filter: --dry-run says which jobs it would hold and which it could not, and changes nothing', async (t) => {

@@ -50,7 +50,9 @@ export function manyJobs(action: BulkAction, one?: (context: ClientContext, id: 
   return async (context: ClientContext, options: ActionOptions, texts: string[]): Promise<number> => {
     const ids = texts.map(jobIdArgument);
     const selection = selectionOf(options);
-    if (one !== undefined && ids.length > 0 && Object.keys(selection).length === 0 && options.dryRun !== true && (ids.length === 1 || action === 'cancel')) {
+    // Cancel by ids takes flux-restful-api's route (one request each); hold and release take their own for one job.
+    const byOwnRoute = action === 'cancel' ? options.json !== true : ids.length === 1;
+    if (one !== undefined && ids.length > 0 && Object.keys(selection).length === 0 && options.dryRun !== true && byOwnRoute) {
       let code: number = EXIT.ok;
       for (const id of ids) {
         code = Math.max(code, await one(context, id, options));

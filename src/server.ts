@@ -98,7 +98,14 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     logger,
   });
   metrics.watch(jobs, output);
-  await jobs.start();
+  try {
+    await jobs.start();
+  } catch (error: unknown) {
+    // The backend is unreachable or misconfigured: say so in one line, and free the data dir.
+    closeDatabase(db);
+    unlock();
+    throw new StartupError(`cannot start the ${executor.name} executor: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const extended = createExtendedServices(db, jobs, () => Date.now() / 1000);
 
   let resolveStopped: (reason: string) => void = () => undefined;

@@ -202,6 +202,11 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
   if (!(METRICS_ACCESS as readonly string[]).includes(metricsSource.value)) {
     problems.push(`${metricsSource.from}: metrics access must be one of ${METRICS_ACCESS.join(', ')}; got '${metricsSource.value}'`);
   }
+  let fluxRole = pick(env, undefined, '', ['JOBGATE_FLUX_ROLE'])?.value ?? 'auto';
+  if (!['auto', 'initial-program', 'beside'].includes(fluxRole)) {
+    problems.push(`JOBGATE_FLUX_ROLE: must be auto, initial-program or beside; got '${fluxRole}'`);
+    fluxRole = 'auto';
+  }
 
   const raw = {
     host: pick(env, flags.host, '--host', ['JOBGATE_HOST', 'HOST'])?.value ?? '127.0.0.1',
@@ -230,6 +235,7 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
       burst: integer(pick(env, undefined, '', ['JOBGATE_RATE_LIMIT_BURST']), 100),
       limitLoopback: boolean(pick(env, undefined, '', ['JOBGATE_RATE_LIMIT_LOOPBACK']), false),
     },
+    fluxRole,
   };
 
   const parsed = configSchema.safeParse(raw);

@@ -64,6 +64,12 @@ export const configSchema = z.object({
     burst: z.number().int().min(1).max(1_000_000),
     limitLoopback: z.boolean(),
   }),
+  /**
+   * Flux executor: what service/stop ends with (JOBGATE_FLUX_ROLE). `initial-program`: exit (the
+   * instance ends with its initial program); `beside`: run `flux shutdown`; `auto`: tell by the
+   * process tree (a broker among jobgate's ancestors means initial program).
+   */
+  fluxRole: z.enum(['auto', 'initial-program', 'beside']),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

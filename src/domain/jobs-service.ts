@@ -11,7 +11,7 @@ import type { OutputStore } from '../output/output-store.js';
 import type { LiveOutput } from '../output/live-output.js';
 import { ExecutorError, type Executor, type ExecutorEvent, type ExecutorSink, type NodeInfo, type StopMode } from '../executors/types.js';
 import { applyEvent } from './job-events.js';
-import { GroupCommit } from './group-commit.js';
+import { CommitQueue } from './commit-queue.js';
 import { buildSpec, MISSING_COMMAND, type SpecContext, type SubmitInput } from './submit-spec.js';
 import { jobEnvironment } from './job-environment.js';
 import { canSee, newJobRecord, URGENCY, type Actor, type JobRecord } from './job.js';
@@ -58,18 +58,19 @@ export class JobService extends EventEmitter<Events> {
   private stopped = false;
   private pending: ExecutorEvent[] = [];
   private eventsQueued = false;
-  private readonly writes: GroupCommit;
   private readonly repo: JobsRepository;
   private readonly executor: Executor;
   private readonly output: OutputStore;
+  /** Inserts and state changes of one event-loop turn share one commit (see commit-queue.ts). */
+  private readonly commits: CommitQueue;
 
   constructor(private readonly deps: JobServiceDeps) {
     super();
     this.setMaxListeners(0);
     this.repo = deps.repo;
+    this.commits = new CommitQueue((work) => deps.repo.transaction(work));
     this.executor = deps.executor;
     this.output = deps.output;
-    this.writes = new GroupCommit((work) => this.repo.transaction(work));
     let epoch = Number(this.repo.getMeta('id_epoch_ms'));
     if (!Number.isFinite(epoch) || epoch <= 0) {
       epoch = this.nowMs();
@@ -123,7 +124,7 @@ export class JobService extends EventEmitter<Events> {
         if (this.stopped) {
           return;
         }
-        this.writes.run(() => this.repo.update(id, { backendRef: ref })).catch((error: unknown) => {
+        this.commits.run(() => this.repo.update(id, { backendRef: ref })).catch((error: unknown) => {
           this.deps.logger.error({ err: error, job: id.toString() }, 'cannot record the backend reference');
         });
       },
@@ -151,7 +152,7 @@ export class JobService extends EventEmitter<Events> {
 
   private persistPending(): void {
     let events: ExecutorEvent[] = [];
-    this.writes
+    this.commits
       .run(() => {
         this.eventsQueued = false;
         events = this.pending;
@@ -264,7 +265,7 @@ export class JobService extends EventEmitter<Events> {
     const t = this.now();
     const record = (id: JobId): JobRecord => newJobRecord({ id, owner, userid: this.deps.userid, spec, executor: this.executor.name, t });
     const insert = async (job: JobRecord): Promise<void> => {
-      const seq = await this.writes.run(() => {
+      const seq = await this.commits.run(() => {
         this.repo.insert(job);
         return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency }, job.state);
       });
@@ -277,13 +278,18 @@ export class JobService extends EventEmitter<Events> {
         throw new AppError(502, 'BACKEND_ERROR', 'the backend accepted the job but returned no id');
       }
       const job = { ...record(outcome.id), backendRef: outcome.backendRef ?? null };
-      if (this.repo.exists(job.id)) {
-        // The backend's own event stream got there first: keep its progress, add what we know.
-        await this.writes.run(() =>
-          this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime }),
-        );
-      } else {
-        await insert(job);
+      // One queued item, queued before any event the backend reports for this job next.
+      const seq = await this.commits.run(() => {
+        if (this.repo.exists(job.id)) {
+          // The backend's own event stream got there first: keep its progress, add what we know.
+          this.repo.update(job.id, { owner, spec, command: spec.command, name: spec.name, backendRef: job.backendRef, cwd: spec.workdir, duration: spec.runtime });
+          return null;
+        }
+        this.repo.insert(job);
+        return this.repo.appendEvent(job.id, t, 'submit', { owner, urgency: spec.urgency }, job.state);
+      });
+      if (seq !== null) {
+        this.emit('change', { seq, job, event: { name: 'submit', t, context: { owner, urgency: spec.urgency } } });
       }
       this.output.reopen(job.id);
       return this.repo.get(job.id) ?? job;
@@ -297,12 +303,12 @@ export class JobService extends EventEmitter<Events> {
       const outcome = await this.callExecutor(() => this.executor.submit({ id, owner, spec, env }));
       if (outcome.backendRef !== undefined) {
         const ref = outcome.backendRef;
-        await this.writes.run(() => this.repo.update(id, { backendRef: ref }));
+        await this.commits.run(() => this.repo.update(id, { backendRef: ref }));
       }
     } catch (error: unknown) {
       // Refused by the backend: the job never existed, so nothing is left behind.
       this.output.close(id);
-      await this.writes.run(() => this.repo.deleteJob(id));
+      await this.commits.run(() => this.repo.deleteJob(id));
       throw error;
     }
     return this.repo.get(id) ?? job;
@@ -355,6 +361,8 @@ export class JobService extends EventEmitter<Events> {
       throw conflict('job is inactive');
     }
     await this.callExecutor(() => this.executor.cancel(id, reason));
+    // What the executor reported meanwhile is committed before the answer (read your writes).
+    await this.commits.run(() => undefined);
     return this.repo.get(id) ?? job;
   }
 
@@ -370,6 +378,7 @@ export class JobService extends EventEmitter<Events> {
       throw conflict('urgency cannot be changed once resources are allocated');
     }
     await this.callExecutor(() => this.executor.setUrgency(id, urgency));
+    await this.commits.run(() => undefined);
     return this.repo.get(id) ?? job;
   }
 
@@ -435,7 +444,9 @@ export class JobService extends EventEmitter<Events> {
     try {
       await this.executor.stop(mode);
     } finally {
-      this.writes.flush();
+      // The last state changes reach the store before it closes, and their listeners hear of them.
+      this.commits.flush();
+      await new Promise((resolve) => setImmediate(resolve));
       this.stopped = true;
       // Followers have seen the last state changes; now they get their final event.
       this.emit('stopping');

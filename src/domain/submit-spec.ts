@@ -108,8 +108,10 @@ export function buildSpec(input: SubmitInput, context: SpecContext): { spec: Job
   positive('cores_per_task', input.cores_per_task, LIMITS.cores);
   positive('gpus_per_task', input.gpus_per_task, LIMITS.gpus);
   positive('num_nodes', input.num_nodes, LIMITS.nodes);
-  if (input.num_nodes !== undefined && input.num_nodes > (input.num_tasks ?? 1)) {
-    errors.push({ field: 'num_nodes', message: `num_nodes (${input.num_nodes}) cannot be more than num_tasks (${input.num_tasks ?? 1}): every node needs a task` });
+  // Without num_tasks a node count means one task per node (as `flux submit -N` alone); with
+  // it, every node needs at least one of the tasks.
+  if (input.num_nodes !== undefined && input.num_tasks !== undefined && input.num_nodes > input.num_tasks) {
+    errors.push({ field: 'num_nodes', message: `num_nodes (${input.num_nodes}) cannot be more than num_tasks (${input.num_tasks}): every node needs a task` });
   }
   if (input.num_nodes !== undefined && input.num_nodes > context.maxNodes) {
     errors.push({ field: 'num_nodes', message: `The server only has ${context.maxNodes} nodes, you requested ${input.num_nodes}` });

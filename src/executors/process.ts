@@ -201,6 +201,8 @@ export interface ServiceProcess {
   pid: number;
   /** Writes one line to the process's stdin. */
   writeLine(line: string): boolean;
+  /** Ends the process's stdin (a line-protocol helper takes that as "finish and exit"). */
+  closeInput(): void;
   onStdoutLine(listener: (line: string) => void): void;
   onStderrLine(listener: (line: string) => void): void;
   exited: Promise<ExitInfo>;
@@ -228,8 +230,13 @@ export function startService(file: string, args: string[], options: CommandOptio
   if (pid === undefined) {
     throw new Error(`could not start ${file}`);
   }
+  // Writing to a helper that has just died fails with EPIPE; its exit is reported through `exited`.
+  subprocess.stdin?.on('error', () => undefined);
   const stdoutLines = readline.createInterface({ input: subprocess.stdout, crlfDelay: Infinity });
   const stderrLines = readline.createInterface({ input: subprocess.stderr, crlfDelay: Infinity });
+  // readline re-emits its input's errors (a reset pipe): without a listener they would crash jobgate.
+  stdoutLines.on('error', () => undefined);
+  stderrLines.on('error', () => undefined);
   const exited = subprocess.then((result) => ({
     code: result.signal ? null : (result.exitCode ?? null),
     signal: signalNumber(result.signal),
@@ -237,6 +244,9 @@ export function startService(file: string, args: string[], options: CommandOptio
   return {
     pid,
     writeLine: (line) => subprocess.stdin?.write(`${line}\n`) ?? false,
+    closeInput: () => {
+      subprocess.stdin?.end();
+    },
     onStdoutLine: (listener) => stdoutLines.on('line', listener),
     onStderrLine: (listener) => stderrLines.on('line', listener),
     exited,

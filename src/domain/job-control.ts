@@ -90,7 +90,9 @@ export class JobControl {
       await this.deps.jobs.setUrgency(id, actor, URGENCY.hold);
     }
     const previousUrgency = changed ? job.urgency : (existing?.previousUrgency ?? URGENCY.default);
-    const hold: HoldRecord = { reason, heldBy: actor.name, t: this.deps.now(), previousUrgency };
+    // Holding a held job again without saying why keeps the reason it was held for.
+    const kept = !changed && reason === '' && existing !== null && existing !== undefined ? existing : null;
+    const hold: HoldRecord = kept ?? { reason, heldBy: actor.name, t: this.deps.now(), previousUrgency };
     this.deps.labels.setHold(id, hold);
     this.deps.changed();
     return { job, changed, urgency: URGENCY.hold, hold };

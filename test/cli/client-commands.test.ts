@@ -174,3 +174,16 @@ test('stop needs a confirmation; with --yes the service ends', async (t) => {
   t.regex(stopped.stdout, /Service stopping/);
   t.regex(await own.stopped, /^service\/stop by /);
 });
+
+test('a reader that stops early (| head) ends the command quietly with status 0', async (t) => {
+  // ~1.3 MB of output: far more than a pipe holds, so jobgate is still writing when head has gone.
+  const submitted = await suite.cli.run(['submit', 'seq', '1', '200000']);
+  t.is(submitted.exitCode, 0, submitted.stderr);
+  await waitForJobEnd(suite.server, decimal(submitted.stdout));
+  const { execa } = await import('execa');
+  const { JOBGATE_BIN } = await import('../helpers/child-server.js');
+  // pipefail makes the pipeline's status jobgate's own.
+  const piped = await execa('bash', ['-c', `set -o pipefail; node "${JOBGATE_BIN}" output ${submitted.stdout.trim()} | head -c 1 > /dev/null`], { env: suite.cli.env, reject: false });
+  t.notRegex(piped.stderr, /EPIPE|Error/);
+  t.is(piped.exitCode, 0);
+});

@@ -32,7 +32,7 @@ import { browserAssets } from './http/pages/assets.js';
 import { v1Routes } from './http/api/v1/index.js';
 import { extendedRoutes, isExtendedPath } from './http/api/extended/index.js';
 import { standardErrorsFor } from './http/middleware/standard-errors.js';
-import { httpCache } from './http/middleware/http-cache.js';
+import { CACHED_API_PATHS, httpCache } from './http/middleware/http-cache.js';
 import { rateLimit } from './http/middleware/rate-limit.js';
 import type { ExtendedServices } from './domain/extended-services.js';
 import { pagesRoutes } from './http/pages/pages-routes.js';
@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): JobgateApp {
     app.use(loopbackHostGuard());
   }
   app.use(queryLimit(32 * 1024));
-  app.use(httpCache({ isApiPath: (apiPath) => /^\/(v1|meta)(\/|$)/.test(apiPath) }));
+  app.use(httpCache({ isApiPath: (apiPath) => CACHED_API_PATHS.test(apiPath) }));
   app.use(jsonBody());
   app.use(browserAssets(projectRoot));
   app.use(staticFiles('/static', path.join(projectRoot, 'static')));
@@ -120,8 +120,8 @@ export function createApp(deps: AppDeps): JobgateApp {
 
   const render = pageRenderer(views, deps.config.requireAuth);
   const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now, extended: deps.extended };
-  const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt };
-  const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, output: deps.output, maxNodes: deps.config.maxNodes, now };
+  const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt, standardErrors: isExtendedPath };
+  const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, extended: deps.extended, output: deps.output, maxNodes: deps.config.maxNodes, now };
   const extended = extendedRoutes({ config: deps.config, jobs: deps.jobs, services: deps.extended, now }, catalog);
   for (const router of [...extended, ...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog), apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());

@@ -7,70 +7,51 @@ import test from 'ava';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { LocalExecutor } from '../src/executors/local/local-executor.js';
 import { parseJsonLossless } from '../src/lib/json.js';
-import { OpenApiChecker, forValidator, type Answer } from './helpers/openapi-check.js';
-import { addUser, bearer, browserLogin, CLIENT_SECRET, startAuthServer, SUPERUSER, SUPERUSER_PASSWORD, tokenRequest } from './helpers/auth.js';
+import { OpenApiChecker, forValidator } from './helpers/openapi-check.js';
+import { CheckedApi, fetchAnswer, idOf, sseEvents, type Assertions, type Call, type FetchedAnswer } from './helpers/openapi-calls.js';
+import { addUser, bearer, browserLogin, CLIENT_SECRET, fetchToken, startAuthServer, SUPERUSER, SUPERUSER_PASSWORD, tokenRequest } from './helpers/auth.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { checkControl, checkEvents, checkExportAndQuery, checkLabels, checkMeta, checkRateLimit, checkTemplates, type Callers } from './openapi-extended.js';
 
 let server: TestServer;
+let api: CheckedApi;
 let checker: OpenApiChecker;
 let superToken = '';
 let aliceToken = '';
-
-interface Call {
-  headers?: Record<string, string>;
-  query?: Record<string, string>;
-  json?: unknown;
-  form?: Record<string, string>;
-}
-
-async function fetchAnswer(base: string, method: string, path: string, call: Call): Promise<Answer> {
-  const url = new URL(base + path);
-  for (const [name, value] of Object.entries(call.query ?? {})) {
-    url.searchParams.append(name, value);
-  }
-  const headers: Record<string, string> = { ...call.headers };
-  let body: string | undefined;
-  if (call.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = typeof call.json === 'string' ? call.json : JSON.stringify(call.json);
-  } else if (call.form !== undefined) {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(call.form).toString();
-  }
-  const response = await fetch(url, { method, headers, body });
-  return { status: response.status, contentType: response.headers.get('Content-Type') ?? '', text: await response.text() };
-}
+let bobToken = '';
 
 /** Calls a route of the shared server and checks the answer against its document. */
-async function call(t: { deepEqual(actual: unknown, expected: unknown, message?: string): void }, method: string, route: string, path: string, options: Call = {}): Promise<Answer> {
-  const answer = await fetchAnswer(server.url, method, path, options);
-  t.deepEqual(checker.check(method, route, answer), [], `${method} ${path} → ${answer.status} ${answer.text.slice(0, 300)}`);
-  return answer;
+function call(t: Assertions, method: string, route: string, path: string, options: Call = {}): Promise<FetchedAnswer> {
+  return api.call(t, method, route, path, options);
 }
 
 const su = (): Record<string, string> => bearer(superToken);
 const alice = (): Record<string, string> => bearer(aliceToken);
 
-/** Waits for a job to end, asking as the superuser (no check: this is not under test). */
-async function ended(id: string): Promise<void> {
+/** Waits for a job to reach one of `states`, asking as the superuser (no check: this is not under test). */
+async function reached(id: string, states: readonly string[] = ['INACTIVE']): Promise<void> {
   for (;;) {
     const answer = await fetchAnswer(server.url, 'GET', `/v1/jobs/${id}`, { headers: su() });
-    if ((JSON.parse(answer.text) as { state?: string }).state === 'INACTIVE') {
+    if (states.includes((JSON.parse(answer.text) as { state?: string }).state ?? '')) {
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-function idOf(answer: Answer): string {
-  return String((parseJsonLossless(answer.text) as { id: number | bigint }).id);
+const ended = (id: string): Promise<void> => reached(id);
+
+function callers(): Callers {
+  return { api, su: su(), alice: alice(), bob: bearer(bobToken), reached };
 }
 
 test.before(async () => {
   server = await startAuthServer();
   await addUser(server.dataDir, 'alice', 'alice-password');
-  const document = parseJsonLossless((await fetchAnswer(server.url, 'GET', '/openapi.json', {})).text) as Record<string, unknown>;
-  checker = new OpenApiChecker(document);
+  await addUser(server.dataDir, 'bob', 'bob-password-1');
+  api = await CheckedApi.open(server.url);
+  checker = api.checker;
+  bobToken = await fetchToken(server, 'bob', 'bob-password-1');
 });
 
 test.after.always(() => server.close());
@@ -149,7 +130,12 @@ test.serial('jobs: submit in every form, list in every shape, detail, search —
   t.is((await call(t, 'GET', '/v1/jobs', '/v1/jobs', { headers: su(), query: { limit: 'ten' } })).status, 422);
   t.is((await call(t, 'GET', '/v1/jobs', '/v1/jobs')).status, 401);
 
-  t.is((await call(t, 'GET', '/v1/jobs/:jobid', `/v1/jobs/${done}`, { headers: alice() })).status, 200);
+  const detail = await call(t, 'GET', '/v1/jobs/:jobid', `/v1/jobs/${done}`, { headers: alice() });
+  t.is(detail.status, 200);
+  // The HTTP cache: the same answer asked for again with its ETag is a 304 without a body.
+  const again = await call(t, 'GET', '/v1/jobs/:jobid', `/v1/jobs/${done}`, { headers: { ...alice(), 'If-None-Match': detail.headers.get('ETag') ?? '' } });
+  t.is(again.status, 304);
+  t.is(again.text, '');
   t.is((await call(t, 'GET', '/v1/jobs/:jobid', `/v1/jobs/${running}`, { headers: alice() })).status, 200);
   t.is((await call(t, 'GET', '/v1/jobs/:jobid', '/v1/jobs/12345', { headers: alice() })).status, 404);
   t.is((await call(t, 'GET', '/v1/jobs/:jobid', '/v1/jobs/not-an-id', { headers: alice() })).status, 400);
@@ -183,7 +169,7 @@ test.serial('output: pages as lines, chunks and raw bytes; both streams; their e
 
   // A finished job's streams replay everything and end, so they can be read whole.
   const events = await call(t, 'GET', '/v1/jobs/:jobid/output/events', `/v1/jobs/${id}/output/events`, { headers: alice() });
-  const data = [...events.text.matchAll(/^event: (\w+)\n(?:id: \d+\n)?data: (.*)$/gm)].map((match) => ({ event: match[1] ?? '', data: match[2] ?? '' }));
+  const data = sseEvents(events.text);
   t.deepEqual([...new Set(data.map((event) => event.event))].sort(), ['end', 'output', 'state']);
   const schemas: Record<string, string> = { state: 'OutputStateEvent', output: 'OutputChunk', end: 'OutputEndEvent', error: 'OutputErrorEvent' };
   for (const event of data) {
@@ -195,6 +181,14 @@ test.serial('output: pages as lines, chunks and raw bytes; both streams; their e
   t.is((await call(t, 'GET', '/v1/jobs/:jobid/output/stream', `/v1/jobs/${id}/output/stream`, { headers: { ...alice(), Accept: 'text/event-stream' } })).status, 200);
   t.is((await call(t, 'GET', '/v1/jobs/:jobid/output/stream', '/v1/jobs/12345/output/stream', { headers: alice() })).status, 404);
 });
+
+test.serial('meta: ping, versions (304 when unchanged), server info', (t) => checkMeta(t, callers()));
+test.serial('listing and export: filters, sort, paging, formats, 304, refused parameters', (t) => checkExportAndQuery(t, callers()));
+test.serial('hold, release, priority, bulk: successes, 404 for another user\'s job, 409 for a running one, 400', (t) => checkControl(t, callers()));
+test.serial('tags and metadata: add, remove, merge, replace, read, the tags in use; their errors', (t) => checkLabels(t, callers()));
+test.serial('templates: create, read, replace, submit, delete; 400, 403, 404, 409', (t) => checkTemplates(t, callers()));
+test.serial('events: the stream and its data; a bad position is a 400', (t) => checkEvents(t, callers()));
+test.serial('rate limit: a 429 in the one error shape, on v1 and extended routes alike', (t) => checkRateLimit(t));
 
 test.serial('nodes, and stopping the service (refused, then done)', async (t) => {
   t.is((await call(t, 'GET', '/v1/nodes', '/v1/nodes', { headers: alice() })).status, 200);
@@ -221,5 +215,5 @@ test.serial('the check catches answers the document does not describe', (t) => {
 test.serial('every operation in the document was called and answered with a success', (t) => {
   const missing = checker.operations().filter((operation) => ![...(checker.seen.get(operation) ?? [])].some((status) => status.startsWith('2')));
   t.deepEqual(missing, []);
-  t.true(checker.operations().length >= 17);
+  t.true(checker.operations().length >= 40);
 });

@@ -97,3 +97,19 @@ test('bad DataTables parameters are 422s naming them, never 500s', async (t) => 
   }
   t.is((await server.request.get('/v1/jobs/search').query({ search: '(((((a+)+)+)+)+$' })).status, 200);
 });
+
+test('the job table\'s filters: tags (all of them) and held; rows carry their labels', async (t) => {
+  await server.request.post(`/v1/jobs/${ids.alpha ?? ''}/tags`).send({ tags: ['project:x', 'urgent'] });
+  await server.request.post(`/v1/jobs/${ids.gamma ?? ''}/tags`).send({ tags: ['project:x'] });
+  const tagColumn = { 'columns[7][data]': 'tags', 'columns[7][search][value]': 'project:x, urgent' };
+  const both = (await server.request.get('/v1/jobs/search').query(dataTables(tagColumn))).body;
+  t.is(both.recordsFiltered, 1);
+  t.deepEqual(both.data[0].tags, [{ type: 'default', name: 'urgent' }, { type: 'project', name: 'x' }]);
+  t.like(both.data[0], { held: false, hold: null, metadata: {} });
+  const project = (await server.request.get('/v1/jobs/search').query(dataTables({ 'columns[7][data]': 'tags', 'columns[7][search][value]': 'x' }))).body;
+  t.is(project.recordsFiltered, 2, 'a bare name matches it under any type');
+  const held = (await server.request.get('/v1/jobs/search').query(dataTables({ 'columns[7][data]': 'held', 'columns[7][search][value]': 'true' }))).body;
+  t.is(held.recordsFiltered, 0, 'these jobs have all ended');
+  const notHeld = (await server.request.get('/v1/jobs/search').query(dataTables({ 'columns[7][data]': 'held', 'columns[7][search][value]': 'false' }))).body;
+  t.is(notHeld.recordsFiltered, 5);
+});

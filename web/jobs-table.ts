@@ -1,14 +1,15 @@
 /**
  * The job table: DataTables in server-side mode against /v1/jobs/search. The view (search,
- * filters, sort, page, page length) lives in the URL, so a link reproduces it; rows refresh
- * every few seconds without losing it; rows can be selected (across pages and refreshes) and
- * cancelled together.
+ * filters, sort, page, page length) lives in the URL, so a link reproduces it, and the Export
+ * link downloads it whole; rows refresh every few seconds without losing it; rows can be
+ * selected (across pages and refreshes) and cancelled, held or released together.
  */
 import type { AjaxData, Api, Config, DataTablesStatic } from 'datatables.net';
-import { postWithCsrf, required } from './lib/dom.js';
+import { required } from './lib/dom.js';
+import { bulkAction, type BulkAction } from './table/bulk.js';
 import { cellRenderers } from './table/cells.js';
-import { COLUMNS, fetchRows, SignedOut, type Filters, type JobRow, type SearchAnswer } from './table/rows.js';
-import { DEFAULT_VIEW, LENGTHS, readView, viewQuery } from './table/view-url.js';
+import { COLUMNS, fetchRows, SignedOut, UNSORTED, type Filters, type JobRow, type SearchAnswer } from './table/rows.js';
+import { DEFAULT_VIEW, exportUrl, LENGTHS, readView, viewQuery, type View } from './table/view-url.js';
 
 const REFRESH_MS = 5000;
 
@@ -21,10 +22,13 @@ const tableElement = required('#jobs', HTMLTableElement);
 const stateFilter = required('#filter-state', HTMLSelectElement);
 const resultFilter = required('#filter-result', HTMLSelectElement);
 const ownerFilter = document.querySelector<HTMLInputElement>('#filter-owner');
+const tagFilter = required('#filter-tag', HTMLInputElement);
+const heldFilter = required('#filter-held', HTMLSelectElement);
 const live = required('#live-refresh', HTMLInputElement);
 const selectPage = required('#select-page', HTMLInputElement);
-const cancelButton = required('#cancel-selected', HTMLButtonElement);
+const actionButtons = [...document.querySelectorAll<HTMLButtonElement>('#bulk-bar button[data-action]')];
 const clearButton = required('#clear-selection', HTMLButtonElement);
+const exportLink = required('#export-view', HTMLAnchorElement);
 const selectedCount = required('#selected-count', HTMLElement);
 const bulkStatus = required('#bulk-status', HTMLElement);
 
@@ -33,28 +37,41 @@ const selected = new Set<string>();
 let loading = false;
 let lastAnswer: SearchAnswer = { draw: 0, recordsTotal: 0, recordsFiltered: 0, data: [] };
 
-function filters(): Filters {
-  return { state: stateFilter.value, result: resultFilter.value, owner: ownerFilter?.value.trim() ?? '' };
+function heldValue(): View['held'] {
+  return heldFilter.value === 'true' || heldFilter.value === 'false' ? heldFilter.value : '';
 }
 
-function writeUrl(table: Api<JobRow>): void {
+function filters(): Filters {
+  return { state: stateFilter.value, result: resultFilter.value, owner: ownerFilter?.value.trim() ?? '', tags: tagFilter.value.trim(), held: heldValue() };
+}
+
+function currentView(table: Api<JobRow>): View {
   const [first] = table.order() as unknown as [number, string][];
   const term = table.search();
   const info = table.page.info();
-  const query = viewQuery({
+  return {
     search: typeof term === 'string' ? term : '',
     state: stateFilter.value,
     result: resultFilter.value,
     owner: ownerFilter?.value.trim() ?? '',
+    tag: tagFilter.value.trim(),
+    held: heldValue(),
     sort: COLUMNS[first?.[0] ?? -1] ?? DEFAULT_VIEW.sort,
     dir: first?.[1] === 'asc' ? 'asc' : 'desc',
     page: info.page + 1,
     length: info.length,
-  });
+  };
+}
+
+/** The view into the address bar and the Export link. */
+function writeUrl(table: Api<JobRow>): void {
+  const view = currentView(table);
+  const query = viewQuery(view);
   const url = `${window.location.pathname}${query === '' ? '' : `?${query}`}`;
   if (url !== `${window.location.pathname}${window.location.search}`) {
     window.history.replaceState(null, '', url);
   }
+  exportLink.href = exportUrl(view);
 }
 
 function showProblem(error: unknown): void {
@@ -76,6 +93,8 @@ resultFilter.value = initial.result;
 if (ownerFilter !== null) {
   ownerFilter.value = initial.owner;
 }
+tagFilter.value = initial.tag;
+heldFilter.value = initial.held;
 const renderers = cellRenderers(selected);
 
 const table: Api<JobRow> = new DataTable<JobRow>(tableElement, {
@@ -92,7 +111,7 @@ const table: Api<JobRow> = new DataTable<JobRow>(tableElement, {
   columns: COLUMNS.map((name) => ({
     data: name === 'select' ? null : name,
     name,
-    orderable: name !== 'select',
+    orderable: !UNSORTED.includes(name),
     // Two states only (no "unsorted"); ids, times and runtimes start newest/longest first.
     orderSequence: name === 'id' || name === 't_submit' || name === 'runtime' ? ['desc', 'asc'] : ['asc', 'desc'],
     searchable: false,
@@ -135,7 +154,7 @@ const table: Api<JobRow> = new DataTable<JobRow>(tableElement, {
   },
 });
 
-// ---- selection and cancelling together ----
+// ---- selection, and acting on it together ----
 
 function visibleBoxes(): HTMLInputElement[] {
   return [...tableElement.querySelectorAll<HTMLInputElement>('tbody input.row-select')].filter((box) => !box.disabled);
@@ -149,7 +168,9 @@ function syncSelection(): void {
   selectPage.checked = boxes.length > 0 && boxes.every((box) => box.checked);
   selectPage.indeterminate = !selectPage.checked && boxes.some((box) => box.checked);
   selectedCount.textContent = selected.size === 0 ? 'No jobs selected' : `${selected.size} job${selected.size === 1 ? '' : 's'} selected`;
-  cancelButton.disabled = selected.size === 0;
+  for (const button of actionButtons) {
+    button.disabled = selected.size === 0;
+  }
   clearButton.disabled = selected.size === 0;
 }
 
@@ -182,57 +203,58 @@ clearButton.addEventListener('click', () => {
   syncSelection();
 });
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-async function cancelSelected(): Promise<void> {
+async function act(action: BulkAction): Promise<void> {
   const ids = [...selected];
-  if (ids.length === 0 || !window.confirm(`Cancel ${plural(ids.length, 'job')}?`)) {
+  if (ids.length === 0) {
     return;
   }
-  cancelButton.disabled = true;
+  for (const button of actionButtons) {
+    button.disabled = true;
+  }
   bulkStatus.className = '';
-  bulkStatus.textContent = `Cancelling ${ids.length}…`;
-  const statuses = await Promise.all(ids.map(async (id) => {
-    try {
-      return (await postWithCsrf(`/v1/jobs/${encodeURIComponent(id)}/cancel`)).status;
-    } catch {
-      return 0;
+  try {
+    const done = await bulkAction(action, ids);
+    if (done !== '') {
+      selected.clear();
+      bulkStatus.textContent = done;
+      table.ajax.reload(undefined, false);
     }
-  }));
-  const requested = statuses.filter((status) => status === 200).length;
-  // An ended job is refused with 400 (flux-restful-api's status; 409 from older servers).
-  const ended = statuses.filter((status) => status === 400 || status === 409).length;
-  const failed = statuses.length - requested - ended;
-  selected.clear();
-  bulkStatus.textContent = [
-    `Cancel requested for ${plural(requested, 'job')}.`,
-    ended > 0 ? `${ended} had already ended.` : '',
-    failed > 0 ? `${failed} could not be cancelled.` : '',
-  ].filter(Boolean).join(' ');
-  table.ajax.reload(undefined, false);
+  } catch (error: unknown) {
+    showProblem(error);
+  } finally {
+    syncSelection();
+  }
 }
 
-cancelButton.addEventListener('click', () => {
-  void cancelSelected();
-});
+for (const button of actionButtons) {
+  button.addEventListener('click', () => {
+    const action = button.dataset.action;
+    if (action === 'cancel' || action === 'hold' || action === 'release') {
+      void act(action);
+    }
+  });
+}
 
 // ---- filters, reset, live refresh ----
 
-for (const filter of [stateFilter, resultFilter]) {
+for (const filter of [stateFilter, resultFilter, heldFilter]) {
   filter.addEventListener('change', () => table.draw());
 }
-let ownerTimer: number | undefined;
-ownerFilter?.addEventListener('input', () => {
-  window.clearTimeout(ownerTimer);
-  ownerTimer = window.setTimeout(() => table.draw(), 300);
-});
+// Typed filters redraw once typing pauses.
+let typingTimer: number | undefined;
+for (const filter of [ownerFilter, tagFilter]) {
+  filter?.addEventListener('input', () => {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(() => table.draw(), 300);
+  });
+}
 required('#job-filters', HTMLFormElement).addEventListener('submit', (event) => event.preventDefault());
 
 required('#reset-view', HTMLButtonElement).addEventListener('click', () => {
   stateFilter.value = '';
   resultFilter.value = '';
+  tagFilter.value = '';
+  heldFilter.value = '';
   if (ownerFilter !== null) {
     ownerFilter.value = '';
   }

@@ -5,7 +5,21 @@ import { addUsersCommand } from './users.js';
 import { addClientCommands } from './commands/index.js';
 import { EXIT } from './commands/context.js';
 
+/**
+ * A reader that stops early (`jobgate list | head`) closes the pipe: that is the end of the
+ * command's output, not an error to crash on.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      process.exit(0);
+    }
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
   const program = new Command();
   program.name('jobgate').description('Run, follow and manage jobs in an HPC allocation over HTTP.').version(version);
   program.exitOverride();

@@ -39,6 +39,10 @@ export function errorMessage(status: number, body: unknown, fallback: string): s
   if (!isObject(body)) {
     return typeof body === 'string' && body.trim() !== '' ? body.trim() : fallback;
   }
+  // The one error shape of jobgate's own routes: its message names every problem.
+  if (isObject(body.error) && typeof body.error.message === 'string') {
+    return body.error.message;
+  }
   const detail = body.detail;
   if (Array.isArray(detail)) {
     // FastAPI's 422: one problem per parameter.

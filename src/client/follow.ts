@@ -6,7 +6,8 @@
  */
 import { parseJsonLossless } from '../lib/json.js';
 import type { JobgateClient } from './client.js';
-import { ApiError, ConnectionError } from './errors.js';
+import { ConnectionError } from './errors.js';
+import { withReconnects, type Attempt } from './reconnect.js';
 import { readEvents } from './sse.js';
 import type { JobDetail, OutputChunk, WireId } from './types.js';
 
@@ -42,68 +43,31 @@ export interface FollowEnd {
 /** The server said the output cannot be read (an `error` event); reconnecting would not help. */
 export class FollowError extends Error {}
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
-
-/** Transient: worth another attempt (no answer, a dropped stream, a gateway or a stopping server). */
-function isTransient(error: unknown): boolean {
-  return error instanceof ConnectionError || (error instanceof ApiError && (error.status === 502 || error.status === 503 || error.status === 504)) || error instanceof TypeError;
-}
-
 export async function followOutput(client: JobgateClient, id: WireId, handlers: FollowHandlers, options: FollowOptions = {}): Promise<FollowEnd> {
-  const reconnectMs = options.reconnectMs ?? 60_000;
   let lastEventId: string | undefined;
-  let failures = 0;
-  let lostSince = 0;
-  for (;;) {
-    let reason: string;
-    try {
-      const response = await client.events(id, { stream: options.stream, tail: lastEventId === undefined ? options.tail : undefined, lastEventId, signal: options.signal });
-      if (response.body === null) {
-        throw new ConnectionError(client.baseUrl, 'the event stream has no body');
-      }
-      reason = 'the stream ended early';
-      for await (const event of readEvents(response.body)) {
-        // The server opens every stream with the job's state: the connection works again.
-        failures = 0;
-        if (event.event === 'output') {
-          await handlers.output(JSON.parse(event.data) as OutputChunk);
-          // Only after the chunk was handled: a drop now resumes right after it.
-          lastEventId = event.id;
-        } else if (event.event === 'state') {
-          handlers.state?.(parseJsonLossless(event.data) as StateChange);
-        } else if (event.event === 'end') {
-          const end = parseJsonLossless(event.data) as FollowEnd;
-          if (end.reason !== 'service stopping') {
-            return end;
-          }
-          // A restart (or a stop): jobs keep running across restarts, so try to come back.
-          reason = 'jobgate is stopping';
-        } else if (event.event === 'error') {
-          throw new FollowError((JSON.parse(event.data) as { message: string }).message);
-        }
-      }
-    } catch (error: unknown) {
-      if (options.signal?.aborted === true || !isTransient(error)) {
-        throw error;
-      }
-      reason = error instanceof Error ? error.message : String(error);
+  const attempt: Attempt<FollowEnd> = async (connected) => {
+    const response = await client.events(id, { stream: options.stream, tail: lastEventId === undefined ? options.tail : undefined, lastEventId, signal: options.signal });
+    if (response.body === null) {
+      throw new ConnectionError(client.baseUrl, 'the event stream has no body');
     }
-    failures += 1;
-    if (failures === 1) {
-      lostSince = Date.now();
+    for await (const event of readEvents(response.body)) {
+      // The server opens every stream with the job's state: the connection works again.
+      connected();
+      if (event.event === 'output') {
+        await handlers.output(JSON.parse(event.data) as OutputChunk);
+        // Only after the chunk was handled: a drop now resumes right after it.
+        lastEventId = event.id;
+      } else if (event.event === 'state') {
+        handlers.state?.(parseJsonLossless(event.data) as StateChange);
+      } else if (event.event === 'end') {
+        const end = parseJsonLossless(event.data) as FollowEnd;
+        // A restart (or a stop): jobs keep running across restarts, so try to come back.
+        return end.reason === 'service stopping' ? { lost: 'jobgate is stopping' } : { done: end };
+      } else if (event.event === 'error') {
+        throw new FollowError((JSON.parse(event.data) as { message: string }).message);
+      }
     }
-    if (Date.now() - lostSince > reconnectMs) {
-      throw new ConnectionError(client.baseUrl, `lost the connection to ${client.baseUrl} and could not get it back (${reason})`);
-    }
-    handlers.reconnecting?.(failures, reason);
-    await pause(Math.min(250 * 2 ** (failures - 1), 5000), options.signal);
-  }
+    return { lost: 'the stream ended early' };
+  };
+  return withReconnects(client.baseUrl, attempt, { reconnectMs: options.reconnectMs, signal: options.signal, reconnecting: handlers.reconnecting });
 }

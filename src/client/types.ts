@@ -28,6 +28,84 @@ export interface JobDetail {
   t_run?: number;
   t_inactive?: number;
   exception: { occurred: boolean | ''; severity: number | ''; type: string; note: string };
+  tags: Tag[];
+  metadata: Record<string, string>;
+  held: boolean;
+  hold: { reason: string; held_by: string; t: number } | null;
+}
+
+export interface Tag {
+  type: string;
+  name: string;
+}
+
+/** `GET /v1/jobs/{id}/labels`, and the answer of every label change. */
+export type JobLabels = Pick<JobDetail, 'tags' | 'metadata' | 'held' | 'hold'>;
+
+export interface JobPage {
+  items: JobDetail[];
+  total: number;
+  offset: number;
+  limit: number;
+  has_more: boolean;
+}
+
+/** Hold, release or a new priority. */
+export interface ControlAnswer {
+  id: WireId;
+  jobid: string;
+  state: string;
+  urgency: number;
+  changed: boolean;
+  held: boolean;
+}
+
+export interface BulkAnswer {
+  action: string;
+  dry_run: boolean;
+  summary: { requested: number; succeeded: number; changed: number; failed: number; errors: Record<string, number>; more: boolean };
+  results: { id: WireId; jobid: string; ok: boolean; changed: boolean; error?: { code: string; message: string } }[];
+}
+
+export interface TemplateParameter {
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  description?: string;
+  required?: boolean;
+  default?: string | number | boolean;
+  enum?: (string | number)[];
+  minimum?: number;
+  maximum?: number;
+  max_length?: number;
+}
+
+export interface JobTemplate {
+  name: string;
+  owner: string;
+  shared: boolean;
+  description: string;
+  parameters: Record<string, TemplateParameter>;
+  job: Record<string, unknown> & { command: string[] };
+  revision: number;
+  updated_at: number;
+}
+
+export interface TemplateSubmitted {
+  id: WireId;
+  jobid: string;
+  params: Record<string, string | number | boolean>;
+}
+
+/** Data of a `job` event of `/v1/events`. */
+export interface FeedEvent {
+  seq: number;
+  id: WireId;
+  jobid: string;
+  event: string;
+  t: number;
+  state: string;
+  owner: string;
+  name: string;
+  result: string;
 }
 
 export interface SearchPage {

@@ -3,7 +3,7 @@
  * positions at a time (so a filter that matches little never scans the whole log in one go),
  * joined with each job's owner and name, filtered in SQL.
  */
-import type { Db, Statement } from './database.js';
+import { Repository } from './repository.js';
 import type { JobId } from '../lib/jobid.js';
 import type { JobResult, JobState } from '../domain/job.js';
 import { stringifyJson } from '../lib/json.js';
@@ -51,22 +51,11 @@ interface FeedRow {
   result: string | null;
 }
 
-export class JobEventFeedRepository {
-  private readonly statements = new Map<string, Statement>();
+export class JobEventFeedRepository extends Repository {
 
-  constructor(private readonly db: Db) {}
-
-  private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql).safeIntegers(true);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 
   lastSeq(): number {
-    return Number(this.statement('SELECT COALESCE(MAX(seq), 0) FROM job_events').pluck().get());
+    return Number(this.statement('SELECT COALESCE(MAX(seq), 0) FROM job_events', true).pluck().get());
   }
 
   /** Matching events with `after < seq <= upTo`, oldest first, at most `limit`. */
@@ -93,7 +82,7 @@ export class JobEventFeedRepository {
     }
     const sql = `SELECT e.seq, e.job_id, e.t, e.name, e.context, ${EVENT_STATE} AS state, j.owner, j.name AS job_name, j.state AS job_state, j.result
       FROM job_events e JOIN jobs j ON j.id = e.job_id WHERE ${clauses.join(' AND ')} ORDER BY e.seq LIMIT @limit`;
-    return (this.statement(sql).all(params) as FeedRow[]).map((row) => ({
+    return (this.statement(sql, true).all(params) as FeedRow[]).map((row) => ({
       seq: Number(row.seq),
       jobId: row.job_id,
       t: Number(row.t),

@@ -2,7 +2,7 @@
  * Tags, metadata and hold reasons of jobs, and the SQL conditions that filter jobs by them
  * (plugged into JobFilter's `extra` hook, so listing, export and bulk selection share them).
  */
-import type { Db, Statement } from './database.js';
+import { Repository } from './repository.js';
 import { stringifyJson } from '../lib/json.js';
 import type { JobId } from '../lib/jobid.js';
 import type { HoldRecord, JobLabels, JobTag, TagCount } from '../domain/job-labels.js';
@@ -16,27 +16,9 @@ export interface SqlCondition {
 
 const EMPTY: JobLabels = { tags: [], metadata: {}, hold: null };
 
-export class JobLabelsRepository {
-  private readonly statements = new Map<string, Statement>();
+export class JobLabelsRepository extends Repository {
 
-  constructor(private readonly db: Db) {}
 
-  private statement(sql: string, safeIntegers = false): Statement {
-    const key = `${safeIntegers ? 'S' : 'N'}${sql}`;
-    let statement = this.statements.get(key);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      if (safeIntegers) {
-        statement.safeIntegers(true);
-      }
-      this.statements.set(key, statement);
-    }
-    return statement;
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
-  }
 
   /** Adds tags (those already there stay as they were); returns how many were new. */
   addTags(id: JobId, tags: readonly JobTag[], t: number): number {

@@ -4,7 +4,7 @@
  * (and indexes), then only those rows are joined with their specs — a deferred join, so a sort
  * over 100,000 jobs never drags whole records through the sorter.
  */
-import type { Db, Statement } from './database.js';
+import { Repository } from './repository.js';
 import { JOB_RESULTS, JOB_STATES, type JobRecord, type JobResult, type JobState } from '../domain/job.js';
 import { toF58, type JobId } from '../lib/jobid.js';
 import { jobToColumns, rowToJob, type Row } from './job-rows.js';
@@ -103,27 +103,9 @@ interface Where {
   textOnly: string | null;
 }
 
-export class JobsRepository {
-  private readonly statements = new Map<string, Statement>();
+export class JobsRepository extends Repository {
 
-  constructor(private readonly db: Db) {}
 
-  private statement(sql: string, safeIntegers = false): Statement {
-    const key = `${safeIntegers ? 'S' : 'N'}${sql}`;
-    let statement = this.statements.get(key);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      if (safeIntegers) {
-        statement.safeIntegers(true);
-      }
-      this.statements.set(key, statement);
-    }
-    return statement;
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
-  }
 
   /** False after SQLite rolled a whole transaction back on its own (disk full, I/O error). */
   get inTransaction(): boolean {

@@ -1,5 +1,5 @@
 /** Job templates: one row each, the definition as JSON, a revision counted up on every change. */
-import type { Db, Statement } from './database.js';
+import { Repository } from './repository.js';
 import type { JobTemplate, TemplateDefinition } from '../domain/templates/template-definition.js';
 
 interface TemplateRow {
@@ -26,19 +26,8 @@ function fromRow(row: TemplateRow): JobTemplate {
   };
 }
 
-export class TemplatesRepository {
-  private readonly statements = new Map<string, Statement>();
+export class TemplatesRepository extends Repository {
 
-  constructor(private readonly db: Db) {}
-
-  private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 
   get(name: string): JobTemplate | undefined {
     const row = this.statement('SELECT * FROM job_templates WHERE name = ?').get(name) as TemplateRow | undefined;

@@ -16,7 +16,6 @@
  * run at all (each would otherwise commit on its own, outside the batch, while its caller is
  * told it failed).
  */
-type Timer = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout };
 
 interface Item {
   work: () => unknown;
@@ -26,10 +25,7 @@ interface Item {
 
 export class CommitQueue {
   private items: Item[] = [];
-  private scheduled: Timer | null = null;
-  /** How long the last commit took, and when it ended (ms, performance clock). */
-  private lastCost = 0;
-  private lastEnd = 0;
+  private scheduled: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly transaction: <T>(work: () => T) => T,
@@ -46,24 +42,19 @@ export class CommitQueue {
   }
 
   /**
-   * The next commit: at the end of this turn, unless commits are slow (a slow disk) and one
-   * just ended; then a little later (as long as the last one took, at most 10 ms), so that
-   * what arrives meanwhile shares the next one instead of waiting behind a commit of its own.
+   * The next commit: at the end of this turn of the event loop. Under load that already
+   * batches: while one commit waits for the disk (synchronously), requests pile up in the
+   * sockets and are all read in the next turn, so they share the next commit. Waiting on
+   * purpose would only slow a lone client down.
    */
-  private schedule(): Timer {
-    const since = performance.now() - this.lastEnd;
-    if (this.lastCost > 1 && since < this.lastCost) {
-      return { kind: 'timeout', handle: setTimeout(() => this.flush(), Math.min(this.lastCost, 10)) };
-    }
-    return { kind: 'immediate', handle: setImmediate(() => this.flush()) };
+  private schedule(): NodeJS.Immediate {
+    return setImmediate(() => this.flush());
   }
 
   /** Commits what is queued now (used before the store closes). */
   flush(): void {
-    if (this.scheduled?.kind === 'immediate') {
-      clearImmediate(this.scheduled.handle);
-    } else if (this.scheduled?.kind === 'timeout') {
-      clearTimeout(this.scheduled.handle);
+    if (this.scheduled !== null) {
+      clearImmediate(this.scheduled);
     }
     this.scheduled = null;
     const batch = this.items.splice(0);
@@ -71,7 +62,6 @@ export class CommitQueue {
       return;
     }
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    const started = performance.now();
     try {
       this.transaction(() => {
         for (const item of batch) {
@@ -92,9 +82,6 @@ export class CommitQueue {
         item.reject(error);
       }
       return;
-    } finally {
-      this.lastEnd = performance.now();
-      this.lastCost = this.lastEnd - started;
     }
     batch.forEach((item, index) => {
       const outcome = outcomes[index];

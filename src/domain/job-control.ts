@@ -90,7 +90,9 @@ export class JobControl {
       await this.deps.jobs.setUrgency(id, actor, URGENCY.hold);
     }
     const previousUrgency = changed ? job.urgency : (existing?.previousUrgency ?? URGENCY.default);
-    const hold: HoldRecord = { reason, heldBy: actor.name, t: this.deps.now(), previousUrgency };
+    // Holding a held job again without saying why keeps the reason it was held for.
+    const kept = !changed && reason === '' && existing !== null && existing !== undefined ? existing : null;
+    const hold: HoldRecord = kept ?? { reason, heldBy: actor.name, t: this.deps.now(), previousUrgency };
     this.deps.labels.setHold(id, hold);
     this.deps.changed();
     return { job, changed, urgency: URGENCY.hold, hold };
@@ -162,7 +164,9 @@ export class JobControl {
     const items = await mapPool(unique, options.dryRun ? 1 : BULK_CONCURRENCY, async (id): Promise<BulkItem> => {
       try {
         if (options.dryRun) {
-          this.deps.jobs.get(id, actor);
+          // What the action would meet, without asking the backend: a dry run shows which
+          // jobs would be refused (and why) before anything changes.
+          this.preview(action, this.deps.jobs.get(id, actor));
           return { id, ok: true, changed: false };
         }
         return { id, ok: true, changed: await this.act(action, id, actor, options.reason ?? '') };
@@ -174,6 +178,17 @@ export class JobControl {
       }
     });
     return { action, dryRun: options.dryRun ?? false, items, more: options.more ?? false };
+  }
+
+  /** Throws what `act` would throw for this job as it is now (the backend may still refuse later). */
+  private preview(action: BulkAction, job: JobRecord): void {
+    if (action === 'cancel') {
+      if (job.state === 'INACTIVE') {
+        throw conflict(`job ${toF58(job.id)} has already ended`);
+      }
+    } else if (!isPending(job.state)) {
+      throw notPending(job, action === 'hold' ? 'held' : 'released');
+    }
   }
 
   private async act(action: BulkAction, id: JobId, actor: Actor, reason: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 /**
  * The error bodies jobgate answers with, as schemas for the API documentation: the generic body
- * of the error renderer, the `{"detail": "..."}` of flux-restful-api's auth and token errors,
- * FastAPI's 422 list of problems, and the compatible `{"Message": ...}` bodies of the v1 routes.
+ * of the error renderer, the one shape of the routes beyond flux-restful-api's (and of the rate
+ * limiter), the `{"detail": "..."}` of flux-restful-api's auth and token errors, FastAPI's 422
+ * list of problems, and the compatible `{"Message": ...}` bodies of the v1 routes.
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
@@ -12,15 +13,22 @@ export const fieldError = component('FieldError', z.object({
   message: z.string(),
 }));
 
+const errorInfo = z.object({
+  code: z.enum(ERROR_CODES).meta({ description: 'Stable; clients branch on it.' }),
+  message: z.string(),
+  details: z.array(fieldError).meta({ description: 'One entry per problem, naming the parameter or field.' }),
+  request_id: z.string().meta({ description: 'Also in the X-Request-Id header and in the server log.' }),
+});
+
 export const errorBody = component('Error', z.object({
   detail: z.string().meta({ description: 'The message again, where flux-restful-api clients look for it.' }),
-  error: z.object({
-    code: z.enum(ERROR_CODES),
-    message: z.string(),
-    details: z.array(fieldError),
-    request_id: z.string().meta({ description: 'Also in the X-Request-Id header and in the server log.' }),
-  }),
+  error: errorInfo,
 }).meta({ description: 'Generic error body.' }));
+
+/** Every error of the routes beyond flux-restful-api's (whatever raised it), and the rate limiter's 429. */
+export const standardError = component('StandardError', z.object({
+  error: errorInfo,
+}).meta({ description: 'The one error shape of the routes beyond flux-restful-api\'s: `{"error": {code, message, details, request_id}}`.' }));
 
 export const detailError = component('DetailError', z.object({
   detail: z.string(),

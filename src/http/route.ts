@@ -44,6 +44,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, B extends z.ZodType 
   bodyTypes?: string[];
   /** The body is read by the handler itself (several accepted shapes); the schema documents it. */
   bodyHandledByRoute?: boolean;
+  /** Answers must never be stored (`Cache-Control: no-store`): no ETag, never a 304. */
+  noStore?: boolean;
   responses: Record<number, ResponseDoc>;
 }
 
@@ -82,6 +84,10 @@ export function defineRoute<Q extends z.ZodType, B extends z.ZodType>(
     // unauthenticated request gets its 401 (and the client its cue to log in) even when
     // invalid; and it is the declared access, so the documentation cannot drift.
     const actor = spec.access === 'public' ? ctx.state.actor : spec.access === 'superuser' ? requireSuperuser(ctx) : requireActor(ctx);
+    if (spec.noStore === true) {
+      // Set here, from the declaration, so the document's "never a 304" cannot drift.
+      ctx.set('Cache-Control', 'no-store');
+    }
     const query = spec.query === undefined ? {} : parseWith(spec.query, ctx.query, 'query');
     const rawBody: unknown = (ctx.request as { body?: unknown }).body;
     const body = spec.body === undefined || spec.bodyHandledByRoute ? rawBody : parseWith(spec.body, rawBody ?? {}, 'body');

@@ -208,3 +208,31 @@ test('login attempts on the page are throttled too', async (t) => {
   t.is(last, 429);
   t.true(Number(retryAfter) >= 1);
 });
+
+test('the job page\'s forms and the template form need the session\'s CSRF token, and reach only the user\'s own jobs', async (t) => {
+  const alice = await browserLogin(server, 'alice', 'alice-password');
+  const dave = await browserLogin(server, 'dave', 'dave-password');
+  const submitted = await server.request.post('/jobs/submit').set('Cookie', alice.cookie).type('form').send({ command: 'true', urgency: '0', _csrf: alice.csrfToken });
+  const id = /\/job\/(\d+)/.exec(submitted.headers.location ?? '')?.[1] ?? '';
+  const labels = (session: { cookie: string }, form: Record<string, string>) => server.request.post(`/job/${id}/labels`).set('Cookie', session.cookie).type('form').send(form);
+
+  t.is((await labels(alice, { action: 'add-tags', tags: 'from:web' })).status, 403, 'no token: refused');
+  const added = await labels(alice, { action: 'add-tags', tags: 'from:web', _csrf: alice.csrfToken });
+  t.is(added.status, 303);
+  t.is(added.headers.location, `/job/${id}?notice=tags-added#job-labels`);
+  t.is((await labels(dave, { action: 'add-tags', tags: 'not:mine', _csrf: dave.csrfToken })).status, 404, 'another user\'s job is not there');
+  const control = await server.request.post(`/job/${id}/control`).set('Cookie', dave.cookie).type('form').send({ action: 'release', _csrf: dave.csrfToken });
+  t.is(control.status, 404);
+  const page = await server.request.get(`/job/${id}`).set('Cookie', alice.cookie);
+  t.regex(page.text, />from:web</);
+  t.notRegex(page.text, /not:mine/);
+  t.regex(page.text, /id="release-form"/, 'urgency 0 at submit: held, so the page offers release');
+  await server.request.post(`/v1/jobs/${id}/cancel`).set('Cookie', alice.cookie).set('X-CSRF-Token', alice.csrfToken);
+
+  await server.request.post('/v1/templates').set('Cookie', alice.cookie).set('X-CSRF-Token', alice.csrfToken).send({ name: 'alices-own', job: { command: ['true'] } });
+  t.is((await server.request.get('/templates/alices-own').set('Cookie', dave.cookie)).status, 404, 'a template not shared is not there for others');
+  t.is((await server.request.post('/templates/alices-own/submit').set('Cookie', alice.cookie).type('form').send({})).status, 403);
+  const fromTemplate = await server.request.post('/templates/alices-own/submit').set('Cookie', alice.cookie).type('form').send({ _csrf: alice.csrfToken });
+  t.is(fromTemplate.status, 303);
+  t.regex(fromTemplate.headers.location ?? '', /^\/job\/\d+\?notice=submitted$/);
+});

@@ -305,33 +305,214 @@ test.serial('GET /job/{id}/cancel only asks; the confirmation form cancels', asy
   });
 });
 
-test.serial('jobs selected in the table are cancelled together', async (t) => {
+test.serial('jobs selected in the table are cancelled together, after a confirmation that shows the dry run', async (t) => {
   const { server } = t.context;
   const tag = unique('bulk');
   const ids = [await submitJob(server, { command: 'sleep 60', job_name: `${tag}-1` }), await submitJob(server, { command: 'sleep 60', job_name: `${tag}-2` })];
   const endsFirst = await submitJob(server, { command: 'sleep 60', job_name: `${tag}-3` });
   const spare = await submitJob(server, { command: 'sleep 60', job_name: `${tag}-spare` });
   await withPage(t, async ({ page }) => {
-    page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(`${server.url}/jobs?q=${tag}&sort=name&dir=asc`);
     for (const id of [...ids, endsFirst]) {
       await page.check(`#jobs input.row-select[data-id="${id}"]`);
     }
     await page.locator('#selected-count', { hasText: '3 jobs selected' }).waitFor();
-    // One of them ends while selected: the others are still cancelled, and the page says so.
+    // One of them ends while selected: the dry run says so before anything happens.
     await server.request.post(`/v1/jobs/${endsFirst}/cancel`);
     await waitForJobEnd(server, endsFirst);
     await page.click('#cancel-selected');
-    await page.locator('#bulk-status', { hasText: 'Cancel requested for 2 jobs. 1 had already ended.' }).waitFor();
+    await page.locator('#bulk-dialog[open] #bulk-summary', { hasText: '2 jobs will be canceled.' }).waitFor();
+    t.regex(await page.locator('#bulk-refusals').innerText(), /has already ended/);
+    t.is(await page.locator('#bulk-confirm').innerText(), 'Cancel 2 jobs');
+    t.is((await state(server, ids[0] ?? '')).state, 'RUN', 'nothing happens before the confirmation');
+    await page.fill('#bulk-reason', 'wrong input');
+    await screenshot(page, 'jobs-bulk-confirm');
+    await page.click('#bulk-confirm');
+    await page.locator('#bulk-status', { hasText: 'Cancel requested for 2 jobs. 1 job could not be canceled' }).waitFor();
     for (const id of ids) {
-      await waitForJobEnd(server, id);
-      t.is((await state(server, id)).result, 'CANCELED');
+      const ended = await waitForJobEnd(server, id);
+      t.is(ended.result, 'CANCELED');
+      t.is((ended.exception as { note: string }).note, 'wrong input');
     }
     t.is((await state(server, spare)).state, 'RUN', 'the job not selected still runs');
     await page.locator(`#jobs tr:has(input.row-select[data-id="${ids[0] ?? ''}"]) .result-canceled`).waitFor();
-  }, { expected: new RegExp(`^400 for fetch .*/v1/jobs/${endsFirst}/cancel$`) });
+
+    // Backing out of the confirmation changes nothing.
+    await page.check(`#jobs input.row-select[data-id="${spare}"]`);
+    await page.click('#cancel-selected');
+    await page.click('#bulk-back');
+    t.is((await state(server, spare)).state, 'RUN');
+  });
   await server.request.post(`/v1/jobs/${spare}/cancel`);
   await waitForJobEnd(server, spare);
+});
+
+test.serial('selected jobs are held and released together; the table shows tags, filters by tag and hold, and exports the view', async (t) => {
+  const { server } = t.context;
+  const tag = unique('hold');
+  // The blocker takes every core: the other jobs wait, so they can be held.
+  const blocker = await submitJob(server, { command: 'sleep 60', job_name: `${tag}-blocker`, cores_per_task: 8 });
+  await waitFor(async () => ((await state(server, blocker)).state === 'RUN' ? true : undefined));
+  const waiting = [await submitJob(server, { command: 'true', job_name: `${tag}-a` }), await submitJob(server, { command: 'true', job_name: `${tag}-b` })];
+  for (const id of [blocker, ...waiting]) {
+    await server.request.post(`/v1/jobs/${id}/tags`).send({ tags: [`batch:${tag}`] });
+  }
+  await server.request.post(`/v1/jobs/${waiting[0] ?? ''}/tags`).send({ tags: ['<b>bold</b>'] });
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/jobs?tag=${encodeURIComponent(`batch:${tag}`)}&sort=name&dir=asc`);
+    await waitForNames(page, [`${tag}-a`, `${tag}-b`, `${tag}-blocker`]);
+    const first = page.locator('#jobs tbody tr').first();
+    t.deepEqual(await first.locator('td.col-tags a.tag').allInnerTexts(), [`batch:${tag}`, '<b>bold</b>'], 'tags are text, never markup');
+    for (const id of [blocker, ...waiting]) {
+      await page.check(`#jobs input.row-select[data-id="${id}"]`);
+    }
+    await page.click('#hold-selected');
+    await page.locator('#bulk-dialog[open] #bulk-summary', { hasText: '2 jobs will be held.' }).waitFor();
+    t.regex(await page.locator('#bulk-refusals').innerText(), /is running: only pending jobs can be held/);
+    await screenshot(page, 'jobs-hold-confirm');
+    await page.click('#bulk-confirm');
+    await page.locator('#bulk-status', { hasText: 'Held 2 jobs. 1 job could not be held' }).waitFor();
+    for (const id of waiting) {
+      t.like(await state(server, id), { held: true });
+    }
+    await page.locator('#jobs tbody tr .badge.held').nth(1).waitFor();
+
+    // Only held jobs: the view (and the URL, and the export) follow the filter.
+    await page.selectOption('#filter-held', 'true');
+    await waitForNames(page, [`${tag}-a`, `${tag}-b`]);
+    const url = new URL(page.url());
+    t.is(url.searchParams.get('held'), 'true');
+    t.is(url.searchParams.get('tag'), `batch:${tag}`);
+    await screenshot(page, 'jobs-tags');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-view')]);
+    t.regex(download.suggestedFilename(), /^jobs-\d{8}T\d{6}Z\.csv$/);
+    const { readFile } = await import('node:fs/promises');
+    const rows = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
+    t.is(rows[0], 'id,jobid,name,tags,owner,state,held,result,returncode,t_submit,runtime,ntasks,nnodes');
+    t.deepEqual(rows.slice(1).map((row) => row.split(',')[0]), waiting, 'the rows of the view, sorted as the table is');
+
+    for (const id of waiting) {
+      await page.check(`#jobs input.row-select[data-id="${id}"]`);
+    }
+    await page.click('#release-selected');
+    await page.locator('#bulk-dialog[open] #bulk-summary', { hasText: '2 jobs will be released.' }).waitFor();
+    t.true(await page.locator('#bulk-reason-field').isHidden(), 'a release takes no reason');
+    await page.click('#bulk-confirm');
+    await page.locator('#bulk-status', { hasText: 'Released 2 jobs.' }).waitFor();
+    await page.locator('#jobs tbody td.dt-empty', { hasText: 'No job matches.' }).waitFor();
+    t.like(await state(server, waiting[0] ?? ''), { held: false });
+
+    // A tag is a link to the jobs carrying it.
+    await page.selectOption('#filter-held', '');
+    await Promise.all([page.waitForURL(/\/jobs\?tag=default%3A%3Cb%3Ebold%3C%2Fb%3E$/), page.locator('#jobs a.tag', { hasText: '<b>bold</b>' }).click()]);
+    await waitForNames(page, [`${tag}-a`]);
+    t.is(await page.inputValue('#filter-tag'), 'default:<b>bold</b>');
+  });
+  await server.request.post(`/v1/jobs/${blocker}/cancel`);
+  for (const id of waiting) {
+    await waitForJobEnd(server, id);
+  }
+});
+
+test.serial('a job page shows and edits tags and metadata, and holds, reprioritizes and releases a pending job; its controls stop once it runs', async (t) => {
+  const { server } = t.context;
+  const blocker = await submitJob(server, { command: 'sleep 60', job_name: 'page-blocker', cores_per_task: 8 });
+  await waitFor(async () => ((await state(server, blocker)).state === 'RUN' ? true : undefined));
+  const id = await submitJob(server, { command: 'sleep 60', job_name: 'page-pending' });
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/job/${id}`);
+    t.regex(await page.locator('#controls-note').innerText(), /Pending at urgency 16/);
+    await page.fill('#hold-reason', 'waiting for <data>');
+    await Promise.all([page.waitForURL(/notice=held#job-controls$/), page.click('#hold-form button')]);
+    t.regex(await page.locator('#controls-note').innerText(), /^Held by \S+ at .+: waiting for <data>\. It starts once released\.$/);
+    t.like(await state(server, id), { held: true, hold: { reason: 'waiting for <data>' } });
+    await page.selectOption('#urgency', '31');
+    await Promise.all([page.waitForURL(/notice=priority-set/), page.click('#priority-form button')]);
+    t.like(await state(server, id), { held: false, urgency: 31 });
+    await page.click('#hold-form button');
+    await page.locator('#release-form button').waitFor();
+    await Promise.all([page.waitForURL(/notice=released/), page.click('#release-form button')]);
+    t.like(await state(server, id), { held: false, urgency: 31 }, 'released to the urgency it had');
+
+    await page.fill('#new-tags', 'project:climate urgent');
+    await Promise.all([page.waitForURL(/notice=tags-added#job-labels$/), page.click('#tags-form button')]);
+    t.deepEqual(await page.locator('#tag-list .tag a').allInnerTexts(), ['urgent', 'project:climate']);
+    await Promise.all([page.waitForURL(/notice=tag-removed/), page.click('#tag-list button[aria-label="Remove tag urgent"]')]);
+    t.deepEqual(await page.locator('#tag-list .tag a').allInnerTexts(), ['project:climate']);
+    await page.fill('#new-tags', 'bad type!:x');
+    await page.click('#tags-form button');
+    await page.locator('#tags-errors', { hasText: 'a tag type is' }).waitFor();
+    t.is(await page.inputValue('#new-tags'), 'bad type!:x', 'what was typed stays');
+
+    await page.fill('#meta-key', 'run');
+    await page.fill('#meta-value', '7 <i>');
+    await Promise.all([page.waitForURL(/notice=metadata-set/), page.click('#metadata-form button')]);
+    t.is(await page.locator('#metadata-list dd span.mono').first().innerText(), '7 <i>');
+    await page.fill('#meta-key', 'bad key!');
+    await page.fill('#meta-value', 'x');
+    await page.click('#metadata-form button');
+    await page.locator('#metadata-errors', { hasText: 'a metadata key is' }).waitFor();
+    t.is(await page.inputValue('#meta-value'), 'x');
+    await screenshot(page, 'job-manage');
+    await Promise.all([page.waitForURL(/notice=metadata-removed/), page.click('#metadata-list button[aria-label="Remove run"]')]);
+    t.is(await page.locator('#metadata-list').count(), 0);
+    t.deepEqual((await state(server, id)).metadata, {});
+
+    // It starts while the page is open: the controls turn off, saying why.
+    await server.request.post(`/v1/jobs/${blocker}/cancel`);
+    await page.locator('#hold-form button[disabled]').waitFor();
+    t.regex(await page.locator('#controls-note').innerText(), /The job is running: only pending jobs can be held/);
+    t.true(await page.locator('#priority-form select').isDisabled());
+    await screenshot(page, 'job-controls-disabled');
+  });
+  await server.request.post(`/v1/jobs/${id}/cancel`);
+  await waitForJobEnd(server, id);
+});
+
+test.serial('templates: the list, a template\'s page, and a job submitted from its generated form, errors next to each parameter', async (t) => {
+  const { server } = t.context;
+  const created = await server.request.post('/v1/templates').send({
+    name: 'greet-ui',
+    description: 'Say hello <script>window.pwned=4</script>',
+    parameters: {
+      who: { type: 'string', required: true, max_length: 20, description: 'Whom to greet' },
+      times: { type: 'integer', default: 1, minimum: 1, maximum: 3 },
+      mood: { type: 'string', default: 'calm', enum: ['calm', 'happy'] },
+      loud: { type: 'boolean', default: false },
+    },
+    job: { command: "sh -c 'for i in $(seq $0); do echo \"hello $1 ($2, loud=$3)\"; done' {{times}} '{{who}}' {{mood}} {{loud}}", job_name: 'greet-{{mood}}' },
+  });
+  t.is(created.status, 201);
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/templates`);
+    const row = page.locator('#templates tbody tr', { hasText: 'greet-ui' });
+    t.regex(await row.innerText(), /Say hello <script>window\.pwned=4<\/script>/);
+    t.regex(await row.innerText(), /who, times, mood, loud/);
+    await screenshot(page, 'templates');
+    await Promise.all([page.waitForURL(/\/templates\/greet-ui$/), row.locator('a').first().click()]);
+    t.is(await page.inputValue('#param-times'), '1');
+    t.is(await page.inputValue('#param-mood'), 'calm');
+    t.is(await page.getAttribute('#param-times', 'max'), '3');
+    await screenshot(page, 'template');
+
+    await page.fill('#param-times', '9');
+    await page.click('#template-form button[type="submit"]');
+    await page.locator('#param-who-errors', { hasText: 'required' }).waitFor();
+    t.is(await page.locator('#param-times-errors').innerText(), 'must be at most 3');
+    t.is(await page.inputValue('#param-times'), '9', 'what was typed stays');
+    await screenshot(page, 'template-errors');
+
+    await page.fill('#param-who', 'web & <you>');
+    await page.fill('#param-times', '2');
+    await page.selectOption('#param-mood', 'happy');
+    await page.selectOption('#param-loud', 'true');
+    await page.fill('#template-tags', 'from-ui');
+    await Promise.all([page.waitForURL(/\/job\/\d+\?notice=submitted$/), page.click('#template-form button[type="submit"]')]);
+    await page.locator('#output', { hasText: 'hello web & <you> (happy, loud=true)\nhello web & <you> (happy, loud=true)' }).waitFor();
+    t.is(await page.locator('#job-name').innerText(), 'greet-happy');
+    t.deepEqual(await page.locator('#tag-list .tag a').allInnerTexts(), ['from-ui', 'template:greet-ui']);
+    t.is(await pageGlobal(page, 'pwned'), undefined);
+  });
 });
 
 test.serial('hostile job names and output are shown as text, never run', async (t) => {
@@ -405,7 +586,7 @@ test.serial('on a phone every page fits the screen; the job table scrolls inside
   const watched = await openPage(t.context.browser, { viewport: { width: 390, height: 844 } });
   try {
     const { page } = watched;
-    for (const [name, path] of [['jobs', '/jobs'], ['job', `/job/${id}`], ['submit', '/jobs/submit'], ['nodes', '/nodes']] as const) {
+    for (const [name, path] of [['jobs', '/jobs'], ['job', `/job/${id}`], ['submit', '/jobs/submit'], ['nodes', '/nodes'], ['templates', '/templates'], ['template', '/templates/greet-ui']] as const) {
       await page.goto(`${server.url}${path}`);
       if (name === 'jobs') {
         await page.locator('#jobs tbody td.col-name').first().waitFor();

@@ -1,7 +1,6 @@
 /** POST /v1/jobs/bulk: by ids (exact 64-bit, any encoding) or by filter, per-job results, summary, dry run, ownership. */
 import test from 'ava';
 import { toF58 } from '../../src/lib/jobid.js';
-import { bulkSchema } from '../../src/http/api/extended/schemas.js';
 import { parseExact, startTestServer, submitJob, waitFor, waitForJobEnd, type TestServer } from '../helpers/test-server.js';
 import { addUser, AUTH_ENV, bearer, fetchToken } from '../helpers/auth.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';
@@ -31,10 +30,15 @@ test('hold then release by ids, given as strings in any encoding and as integers
   const held = await bulk(server, `{"action":"hold","job_ids":[${a}, "${toF58(BigInt(b))}", "${a}"],"reason":"maintenance"}`);
   t.is(held.status, 200);
   const answer = held.body as BulkAnswer;
-  t.deepEqual(bulkSchema.safeParse(answer).error?.issues ?? [], []);
   t.like(answer.summary, { requested: 2, succeeded: 2, changed: 2, failed: 0, more: false });
   t.deepEqual(answer.results.map((item) => item.jobid), [toF58(BigInt(a)), toF58(BigInt(b))]);
   t.is((await server.request.get(`/v1/jobs/${b}`)).body.hold.reason, 'maintenance');
+  // A dry run says beforehand what the action will meet: the running blocker cannot be held.
+  const preview = await bulk(server, { action: 'hold', job_ids: [blocker, a], dry_run: true });
+  t.like((preview.body as BulkAnswer).summary, { requested: 2, succeeded: 1, changed: 0, failed: 1, errors: { RESOURCE_CONFLICT: 1 } });
+  t.regex((preview.body as BulkAnswer).results[0]?.error?.message ?? '', /running: only pending jobs can be held/);
+  const cancelPreview = await bulk(server, { action: 'cancel', job_ids: [a], dry_run: true });
+  t.like((cancelPreview.body as BulkAnswer).results[0], { ok: true, changed: false });
   // The blocker runs: holding it fails on its own, the others are unchanged.
   const mixed = await bulk(server, { action: 'hold', job_ids: [blocker, a, '999'] });
   const items = (mixed.body as BulkAnswer).results;

@@ -31,6 +31,9 @@ test('local: a held job stays queued with free cores; release runs it; the reaso
   t.is(detail.hold?.reason, 'input not staged yet');
   const again = await server.request.put(`/v1/jobs/${waiting}/hold`).send({ reason: 'still waiting' });
   t.like(again.body, { changed: false, held: true, hold: { reason: 'still waiting' } });
+  // Held again without a reason: the reason it is held for stays.
+  const silent = await server.request.put(`/v1/jobs/${waiting}/hold`).send({});
+  t.like(silent.body, { changed: false, held: true, hold: { reason: 'still waiting' } });
   const released = await server.request.put(`/v1/jobs/${waiting}/release`);
   t.like(released.body, { changed: true, held: false, urgency: 16, hold: null });
   t.is((await waitForJobEnd(server, waiting)).result, 'COMPLETED');

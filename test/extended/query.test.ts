@@ -1,6 +1,5 @@
 /** GET /v1/jobs/query: every filter, sorting, both paging styles, totals, validation, ownership. */
 import test from 'ava';
-import { jobPageSchema } from '../../src/http/api/extended/schemas.js';
 import { makeTempDir, startTestServer, parseExact, type TestServer } from '../helpers/test-server.js';
 import { addUser, AUTH_ENV, bearer, fetchToken } from '../helpers/auth.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';
@@ -48,7 +47,6 @@ test('no filter: every job, newest first, with the total and labels', async (t) 
   const second = result.items.find((item) => item.id === 1002);
   t.deepEqual(second?.tags, [{ type: 'default', name: 'urgent' }, { type: 'project', name: 'climate' }]);
   t.deepEqual(second?.metadata, { run: '2' });
-  t.deepEqual(jobPageSchema.safeParse(result).error?.issues ?? [], []);
 });
 
 test('ids above 2^53 come back as exact JSON integers', async (t) => {

@@ -1,6 +1,6 @@
 /** Job templates: CRUD, sharing and ownership, submit with typed parameters, errors that name the parameter. */
 import test from 'ava';
-import { templateSchema, templateSubmitResponseSchema } from '../../src/http/api/extended/schemas.js';
+import { templateSchema } from '../../src/http/api/extended/schemas.js';
 import { startTestServer, waitForJobEnd, type TestServer } from '../helpers/test-server.js';
 import { addUser, AUTH_ENV, bearer, fetchToken } from '../helpers/auth.js';
 
@@ -53,7 +53,6 @@ test('create answers 201 with Location; the command is stored as words; read and
 test('submit: parameters typed (strings accepted), defaults applied, values stay inside their word', async (t) => {
   const response = await server.request.post('/v1/templates/greet/submit').send({ params: { who: 'world; rm -rf /', times: '2', mood: 'happy' }, tags: ['demo'], metadata: { ticket: 'T-1' } });
   t.is(response.status, 201);
-  t.deepEqual(templateSubmitResponseSchema.safeParse(response.body).error?.issues ?? [], []);
   t.deepEqual(response.body.params, { who: 'world; rm -rf /', times: 2, loud: false, mood: 'happy' });
   t.is(response.headers.location, `/v1/jobs/${response.body.id}`);
   const id = /"id":(\d+)/.exec(response.text)?.[1] ?? '';

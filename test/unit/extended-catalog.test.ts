@@ -4,8 +4,9 @@
  * convert to JSON Schema.
  */
 import test from 'ava';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiCatalog } from '../../src/http/route.js';
+import { inputSchema, outputSchemas } from '../../src/http/openapi/json-schema.js';
 import { extendedRoutes, isExtendedPath } from '../../src/http/api/extended/index.js';
 import type { ExtendedDeps } from '../../src/http/api/extended/context.js';
 
@@ -41,14 +42,13 @@ test('each has a summary, a schema for its success answer, and error schemas whe
   }
 });
 
-test('request and response schemas convert to JSON Schema (input and output views)', (t) => {
+test('request and response schemas convert to JSON Schema (inputs as sent, answers as received)', (t) => {
   for (const route of catalog.routes) {
-    const schemas: z.ZodType[] = [route.query, route.body, ...Object.values(route.responses).map((doc) => doc.schema)].filter((schema): schema is z.ZodType => schema !== undefined);
-    for (const schema of schemas) {
-      for (const io of ['input', 'output'] as const) {
-        t.notThrows(() => z.toJSONSchema(schema, { io }), `${route.method} ${route.path} (${io})`);
-      }
+    for (const schema of [route.query, route.body].filter((input): input is z.ZodType => input !== undefined)) {
+      t.notThrows(() => inputSchema(schema), `${route.method} ${route.path} (input)`);
     }
+    const answers = Object.entries(route.responses).flatMap(([status, doc]) => (doc.schema === undefined ? [] : [[status, doc.schema] as const]));
+    t.notThrows(() => outputSchemas(new Map(), new Map(answers)), `${route.method} ${route.path} (answers)`);
   }
 });
 

@@ -1,7 +1,8 @@
 /**
  * A job page's state, kept current: the state and result badges change as events arrive, the
  * cancel button goes once the job has ended, and the attributes (times, return code, events)
- * are read again from the server-rendered page, so the page never formats them twice.
+ * and the scheduling controls are read again from the server-rendered page, so the page never
+ * formats them twice.
  */
 import { badge, required } from '../lib/dom.js';
 import { localizeTimes } from '../lib/format.js';
@@ -40,12 +41,14 @@ export class LiveState {
   }
 
   private async refresh(): Promise<void> {
-    const response = await fetch(window.location.pathname, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    // The job's own address: after a refused form the address bar shows where the form posted.
+    const response = await fetch(`/job/${encodeURIComponent(this.root.dataset.jobId ?? '')}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
     if (!response.ok) {
       return;
     }
     const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
-    for (const id of ['job-attributes', 'job-status']) {
+    // The scheduling controls follow the state too: a job that starts can no longer be held.
+    for (const id of ['job-attributes', 'job-status', 'job-controls']) {
       const replacement = fresh.getElementById(id);
       const current = document.getElementById(id);
       if (replacement !== null && current !== null) {

@@ -14,10 +14,25 @@ export function csrfToken(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 }
 
-/** A same-origin POST to the API with the CSRF token (the session cookie goes along). */
-export function postWithCsrf(url: string): Promise<Response> {
+/** A same-origin JSON request to the API with the CSRF token (the session cookie goes along). */
+export function sendJson(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body: unknown): Promise<Response> {
   const token = csrfToken();
-  return fetch(url, { method: 'POST', credentials: 'same-origin', headers: token === '' ? {} : { 'X-CSRF-Token': token } });
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', ...(token === '' ? {} : { 'X-CSRF-Token': token }) };
+  return fetch(url, { method, credentials: 'same-origin', headers, body: JSON.stringify(body) });
+}
+
+/** The message of an API error answer (the one error shape, or flux-restful-api's), else the status. */
+export async function errorText(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: { message?: unknown }; detail?: unknown; Message?: unknown };
+    const message = body.error?.message ?? body.detail ?? body.Message;
+    if (typeof message === 'string' && message !== '') {
+      return message;
+    }
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return `HTTP ${response.status}`;
 }
 
 /** Control characters in caret notation (`^[`, `^G`), as the server shows them. */

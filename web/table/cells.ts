@@ -4,7 +4,7 @@
  */
 import { escapeHtml, html, visibleControls } from '../lib/dom.js';
 import { formatDuration, formatTime } from '../lib/format.js';
-import type { ColumnName, JobRow } from './rows.js';
+import type { ColumnName, JobRow, Tag } from './rows.js';
 
 type Render = (value: unknown, type: string, row: JobRow) => string;
 
@@ -14,15 +14,25 @@ function badge(kind: 'state' | 'result', value: string): string {
   return value === '' ? NONE : html`<span class="badge ${kind} ${kind}-${value.toLowerCase()}">${value}</span>`;
 }
 
+/** A tag as it is typed (`name` for the default type), linking to the table of the jobs carrying it. */
+export function tagText(tag: Tag): string {
+  return tag.type === 'default' ? tag.name : `${tag.type}:${tag.name}`;
+}
+
+function tagChips(tags: readonly Tag[]): string {
+  return tags.length === 0 ? '' : tags.map((tag) => html`<a class="tag" href="/jobs?tag=${encodeURIComponent(`${tag.type}:${tag.name}`)}">${visibleControls(tagText(tag))}</a>`).join(' ');
+}
+
 /** Renderers by column; `selected` says which rows have their box ticked. */
 export function cellRenderers(selected: ReadonlySet<string>): Record<ColumnName, Render> {
   return {
     select: (_value, _type, row) =>
-      `<input type="checkbox" class="row-select" data-id="${escapeHtml(row.id)}" aria-label="Select job ${escapeHtml(row.id)}"${row.state === 'INACTIVE' ? ' disabled title="Ended: nothing to cancel"' : ''}${selected.has(row.id) ? ' checked' : ''}>`,
+      `<input type="checkbox" class="row-select" data-id="${escapeHtml(row.id)}" aria-label="Select job ${escapeHtml(row.id)}"${row.state === 'INACTIVE' ? ' disabled title="Ended: nothing to do"' : ''}${selected.has(row.id) ? ' checked' : ''}>`,
     id: (_value, _type, row) => html`<a class="mono" href="/job/${row.id}">${row.id}</a>`,
     name: (_value, _type, row) => html`<a href="/job/${row.id}">${visibleControls(row.name)}</a>`,
+    tags: (_value, _type, row) => tagChips(row.tags),
     owner: (_value, _type, row) => escapeHtml(row.owner),
-    state: (_value, _type, row) => badge('state', row.state),
+    state: (_value, _type, row) => badge('state', row.state) + (row.held ? ' <span class="badge held" title="Held: it starts once released">held</span>' : ''),
     result: (_value, _type, row) => badge('result', row.result),
     returncode: (_value, _type, row) => (row.returncode === '' ? NONE : escapeHtml(row.returncode)),
     t_submit: (_value, _type, row) => html`<time datetime="${new Date(row.t_submit * 1000).toISOString()}">${formatTime(row.t_submit)}</time>`,

@@ -3,8 +3,16 @@ import type { AjaxData } from 'datatables.net';
 import { f58ToDecimal } from '../lib/jobid.js';
 
 /** Columns in table order; each name is the search field it shows and sorts by (`select` is the checkbox). */
-export const COLUMNS = ['select', 'id', 'name', 'owner', 'state', 'result', 'returncode', 't_submit', 'runtime', 'ntasks'] as const;
+export const COLUMNS = ['select', 'id', 'name', 'tags', 'owner', 'state', 'result', 'returncode', 't_submit', 'runtime', 'ntasks'] as const;
 export type ColumnName = (typeof COLUMNS)[number];
+
+/** Columns that cannot be sorted by (the checkbox; tags are many per job). */
+export const UNSORTED: readonly ColumnName[] = ['select', 'tags'];
+
+export interface Tag {
+  type: string;
+  name: string;
+}
 
 export interface JobRow {
   /** Exact decimal id (from the F58 text: JSON numbers past 2^53 are rounded). */
@@ -18,6 +26,9 @@ export interface JobRow {
   runtime: number;
   ntasks: number;
   nnodes: string;
+  tags: Tag[];
+  /** Urgency 0 and not started. */
+  held: boolean;
 }
 
 export interface SearchAnswer {
@@ -27,13 +38,19 @@ export interface SearchAnswer {
   data: JobRow[];
 }
 
-/** Column filters (state, result, owner) sent as DataTables column searches. */
-export type Filters = Partial<Record<ColumnName, string>>;
+/** Column filters (state, result, owner, tags) sent as DataTables column searches; `held` has no column of its own. */
+export type Filters = Partial<Record<ColumnName | 'held', string>>;
 
 export class SignedOut extends Error {}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+function tagsOf(value: unknown): Tag[] {
+  return Array.isArray(value)
+    ? value.filter((tag): tag is Tag => typeof tag === 'object' && tag !== null && typeof (tag as Tag).type === 'string' && typeof (tag as Tag).name === 'string')
+    : [];
 }
 
 function toRow(value: unknown): JobRow | null {
@@ -56,6 +73,8 @@ function toRow(value: unknown): JobRow | null {
     runtime: typeof record.runtime === 'number' ? record.runtime : 0,
     ntasks: typeof record.ntasks === 'number' ? record.ntasks : 0,
     nnodes: text(record.nnodes),
+    tags: tagsOf(record.tags),
+    held: record.held === true,
   };
 }
 
@@ -66,7 +85,8 @@ export function searchQuery(data: AjaxData, filters: Filters): string {
   params.set('start', String(data.start ?? 0));
   params.set('length', String(data.length ?? 25));
   params.set('search[value]', data.search?.value ?? '');
-  COLUMNS.forEach((name, index) => {
+  // The table's columns, then `held` as one more (a filter without a column of its own).
+  [...COLUMNS, 'held' as const].forEach((name, index) => {
     params.set(`columns[${index}][data]`, name === 'select' ? '' : name);
     const filter = filters[name] ?? '';
     if (filter !== '') {

@@ -2,6 +2,11 @@
 import type { Command } from 'commander';
 import { processIo, type CliIo } from './context.js';
 import { addCancelCommand } from './cancel.js';
+import { addControlCommands } from './control.js';
+import { addEventsCommand } from './events.js';
+import { addExportCommand } from './export.js';
+import { addLabelCommands } from './labels.js';
+import { addTemplatesCommand } from './templates.js';
 import { addJobsCommands } from './jobs.js';
 import { addLoginCommands } from './login.js';
 import { addNodesCommand } from './nodes.js';
@@ -15,6 +20,11 @@ export function addClientCommands(program: Command, finish: Finish, io: CliIo = 
   addJobsCommands(program, io, finish);
   addOutputCommand(program, io, finish);
   addCancelCommand(program, io, finish);
+  addControlCommands(program, io, finish);
+  addLabelCommands(program, io, finish);
+  addTemplatesCommand(program, io, finish);
+  addExportCommand(program, io, finish);
+  addEventsCommand(program, io, finish);
   addNodesCommand(program, io, finish);
   addStopCommand(program, io, finish);
   addLoginCommands(program, io, finish);

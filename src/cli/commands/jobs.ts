@@ -1,44 +1,31 @@
 /** `jobgate list`, `search` and `info`: jobs as a table, or as JSON for scripts. */
 import type { Command } from 'commander';
 import { stringifyJson } from '../../lib/json.js';
-import type { JobDetail, SearchRequest } from '../../client/types.js';
+import { queryJobs } from '../../client/listing.js';
+import type { JobDetail, Tag } from '../../client/types.js';
 import { clip, renderTable } from '../format/table.js';
 import { ago, localTime, shortDuration } from '../format/time.js';
 import { paintState } from '../format/style.js';
 import { addConnectionOptions, CliExit, EXIT, type CliIo, type ClientContext, type ConnectionOptions } from './context.js';
 import { jobIdArgument, showId, stateWord } from './job-words.js';
-import { clientAction, collect, wholeNumber, type Finish } from './run.js';
+import { clientAction, wholeNumber, type Finish } from './run.js';
+import { addSelectionOptions, selectionOf, type SelectionOptions } from './selection-options.js';
 
-const STATES = ['DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP', 'INACTIVE'];
-const RESULTS = ['COMPLETED', 'FAILED', 'CANCELED', 'TIMEOUT'];
 /** The server's largest page. */
 const PAGE = 1000;
 
-interface ListOptions extends ConnectionOptions {
-  state: string[];
-  owner?: string;
-  name?: string;
+interface ListOptions extends ConnectionOptions, SelectionOptions {
   limit: number;
   offset: number;
+  page?: number;
+  sort?: string;
   all?: boolean;
   json?: boolean;
 }
 
-function filters(options: ListOptions): Pick<SearchRequest, 'states' | 'results' | 'owner' | 'name'> {
-  const words = options.state.flatMap((value) => value.split(',')).map((word) => word.trim().toUpperCase()).filter((word) => word !== '');
-  // `--state running` / `--state failed`: states and results are one vocabulary on the command line.
-  const aliases: Record<string, string[]> = { RUNNING: ['RUN'], PENDING: ['DEPEND', 'PRIORITY', 'SCHED'], ACTIVE: ['DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP'], DONE: ['INACTIVE'], CANCELLED: ['CANCELED'] };
-  const resolved = words.flatMap((word) => aliases[word] ?? [word]);
-  const unknown = resolved.filter((word) => !STATES.includes(word) && !RESULTS.includes(word));
-  if (unknown.length > 0) {
-    throw new CliExit(EXIT.usage, `--state: unknown ${unknown.join(', ')} (one of ${[...STATES, ...RESULTS].join(', ')}, or active, pending)`);
-  }
-  return {
-    states: resolved.filter((word) => STATES.includes(word)),
-    results: resolved.filter((word) => RESULTS.includes(word)),
-    ...(options.owner === undefined ? {} : { owner: options.owner }),
-    ...(options.name === undefined ? {} : { name: options.name }),
-  };
+/** A tag as it is typed: `name` for the default type, else `type:name`. */
+export function tagWord(tag: Tag): string {
+  return tag.type === 'default' ? tag.name : `${tag.type}:${tag.name}`;
 }
 
 function jobRow(context: ClientContext, job: JobDetail, now: number): string[] {
@@ -47,28 +34,34 @@ function jobRow(context: ClientContext, job: JobDetail, now: number): string[] {
     showId(job.id, context.asciiIds),
     job.owner,
     clip(job.name, 24),
-    paintState(context.out, stateWord(job)),
+    paintState(context.out, job.held ? 'HELD' : stateWord(job)),
     typeof job.returncode === 'number' ? String(job.returncode) : '',
     String(job.ntasks),
     ago(job.t_submit, now),
     started ? shortDuration(job.runtime) : '',
+    clip(job.tags.map(tagWord).join(','), 40),
   ];
 }
 
 async function listJobs(context: ClientContext, options: ListOptions, text: string | undefined): Promise<number> {
   const { io } = context;
-  const base = { ...filters(options), ...(text === undefined ? {} : { text }) };
+  if (options.page !== undefined && options.offset > 0) {
+    throw new CliExit(EXIT.usage, 'give --page or --offset, not both');
+  }
+  const selection = { ...selectionOf(options), ...(text === undefined ? {} : { text }) };
+  const sort = options.sort?.split(',').map((column) => column.trim()).filter((column) => column !== '');
+  const first = options.page === undefined ? options.offset : (options.page - 1) * options.limit;
   const jobs: JobDetail[] = [];
-  let start = options.offset;
+  let offset = first;
   let total = 0;
   for (;;) {
-    const length = options.all === true ? PAGE : Math.min(options.limit - jobs.length, PAGE);
-    const page = await context.client.search({ ...base, start, length });
-    total = page.recordsFiltered;
-    jobs.push(...page.data);
-    start += page.data.length;
-    const wanted = options.all === true ? total - options.offset : options.limit;
-    if (page.data.length === 0 || jobs.length >= wanted || start >= total) {
+    const limit = options.all === true ? PAGE : Math.min(options.limit - jobs.length, PAGE);
+    const page = await queryJobs(context.client, selection, { sort, offset, limit });
+    total = page.total;
+    jobs.push(...page.items);
+    offset += page.items.length;
+    const wanted = options.all === true ? total - first : options.limit;
+    if (page.items.length === 0 || jobs.length >= wanted || !page.has_more) {
       break;
     }
   }
@@ -83,21 +76,20 @@ async function listJobs(context: ClientContext, options: ListOptions, text: stri
     return EXIT.ok;
   }
   const now = Date.now() / 1000;
-  io.stdout.write(renderTable(['JOBID', 'OWNER', 'NAME', 'STATE', 'RC', 'TASKS', 'SUBMITTED', 'RUNTIME'], jobs.map((job) => jobRow(context, job, now))));
-  const shownTo = options.offset + jobs.length;
-  if (io.stderr.isTTY === true && (options.offset > 0 || shownTo < total)) {
-    io.stderr.write(`${context.err.dim(`${options.offset + 1}-${shownTo} of ${total}${shownTo < total ? ` (more: --offset ${shownTo}, or --all)` : ''}`)}\n`);
+  io.stdout.write(renderTable(['JOBID', 'OWNER', 'NAME', 'STATE', 'RC', 'TASKS', 'SUBMITTED', 'RUNTIME', 'TAGS'], jobs.map((job) => jobRow(context, job, now))));
+  const shownTo = first + jobs.length;
+  if (io.stderr.isTTY === true && (first > 0 || shownTo < total)) {
+    io.stderr.write(`${context.err.dim(`${first + 1}-${shownTo} of ${total}${shownTo < total ? ` (more: --offset ${shownTo}, or --all)` : ''}`)}\n`);
   }
   return EXIT.ok;
 }
 
 function listOptions(command: Command): Command {
-  return addConnectionOptions(command
-    .option('-s, --state <states>', 'only jobs in these states or with these results, comma-separated (run, sched, completed, failed, active...)', collect, [])
-    .option('-u, --owner <user>', "only this user's jobs")
-    .option('--name <name>', 'only jobs of this name')
+  return addConnectionOptions(addSelectionOptions(command)
+    .option('--sort <columns>', 'sort by these columns, first one first: name, -t_submit (descending), runtime:desc... (default: newest first)')
     .option('-l, --limit <n>', 'at most this many (default 20)', wholeNumber(1), 20)
     .option('--offset <n>', 'skip the first n', wholeNumber(0), 0)
+    .option('-p, --page <n>', 'the nth page of --limit jobs', wholeNumber(1))
     .option('-a, --all', 'every matching job (page by page)')
     .option('--json', 'JSON: the jobs as the API describes them, ids exact'));
 }
@@ -124,6 +116,15 @@ function detailLines(context: ClientContext, job: JobDetail): string {
   }
   if (job.exception.occurred === true) {
     rows.push(['exception', `${job.exception.type}${job.exception.note === '' ? '' : `: ${job.exception.note}`}`]);
+  }
+  if (job.held) {
+    rows.push(['held', job.hold === null ? 'urgency 0' : `by ${job.hold.held_by} ${style.dim(ago(job.hold.t))}${job.hold.reason === '' ? '' : `: ${job.hold.reason}`}`]);
+  }
+  if (job.tags.length > 0) {
+    rows.push(['tags', job.tags.map(tagWord).join(' ')]);
+  }
+  for (const [key, value] of Object.entries(job.metadata)) {
+    rows.push([`meta ${key}`, value]);
   }
   const width = Math.max(...rows.map(([key]) => key.length));
   return rows.map(([key, value]) => `${style.dim(key.padEnd(width))}  ${value}`).join('\n') + '\n';

@@ -3,7 +3,7 @@
  * out, every error turned into one line on stderr (`jobgate: ...`) and its exit code.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { clientContext, explain, type CliIo, type ClientContext, type ConnectionOptions } from './context.js';
+import { CliExit, clientContext, EXIT, explain, type CliIo, type ClientContext, type ConnectionOptions } from './context.js';
 
 export type Finish = (code: number) => void;
 
@@ -43,4 +43,23 @@ export function wholeNumber(min: number) {
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * `key=value` items as an object (a value may hold '='). A key alone stands for `bare` where
+ * that means something (`--meta run`: the key is set); elsewhere it is a usage error.
+ */
+export function keyValues(option: string, items: readonly string[]): Record<string, string>;
+export function keyValues(option: string, items: readonly string[], bare: null): Record<string, string | null>;
+export function keyValues(option: string, items: readonly string[], bare?: null): Record<string, string | null> {
+  return Object.fromEntries(items.map((item) => {
+    const eq = item.indexOf('=');
+    if (eq < 0 && bare === null) {
+      return [item, bare];
+    }
+    if (eq <= 0) {
+      throw new CliExit(EXIT.usage, `${option} ${item}: expected key=value`);
+    }
+    return [item.slice(0, eq), item.slice(eq + 1)];
+  }));
 }

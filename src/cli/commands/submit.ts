@@ -1,12 +1,13 @@
-/** `jobgate submit`: run a command as a job, print its id, or follow it to the end. */
+/** `jobgate submit`: run a command (or a template) as a job, print its id, or follow it to the end. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { stringifyJson } from '../../lib/json.js';
-import type { SubmitRequest } from '../../client/types.js';
+import { submitTemplate } from '../../client/templates.js';
+import type { SubmitRequest, WireId } from '../../client/types.js';
 import { parseTimeLimit } from '../format/time.js';
-import { addConnectionOptions, CliExit, EXIT, type CliIo, type ConnectionOptions } from './context.js';
+import { addConnectionOptions, CliExit, EXIT, type CliIo, type ClientContext, type ConnectionOptions } from './context.js';
 import { followJob, reconnectOption } from './follow-job.js';
 import { showId } from './job-words.js';
-import { clientAction, collect, wholeNumber, type Finish } from './run.js';
+import { clientAction, collect, keyValues, wholeNumber, type Finish } from './run.js';
 
 interface SubmitOptions extends ConnectionOptions {
   tasks?: number;
@@ -24,6 +25,26 @@ interface SubmitOptions extends ConnectionOptions {
   follow?: boolean;
   reconnect?: number;
   json?: boolean;
+  template?: string;
+  param: string[];
+  tag: string[];
+  meta: string[];
+}
+
+/** The options that describe the job itself: a template sets them all. */
+const JOB_OPTIONS = ['tasks', 'coresPerTask', 'gpusPerTask', 'nodes', 'timeLimit', 'cwd', 'name', 'queue', 'urgency', 'exclusive'] as const;
+
+async function submitFromTemplate(context: ClientContext, name: string, options: SubmitOptions, argv: string[]): Promise<WireId> {
+  const given = JOB_OPTIONS.filter((option) => options[option] !== undefined).map((option) => `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`);
+  if (argv.length > 0 || given.length > 0 || options.env.length > 0 || options.setopt.length > 0) {
+    throw new CliExit(EXIT.usage, `--template ${name} sets the command and its options; give only --param, --tag and --meta${given.length > 0 ? ` (not ${given.join(', ')})` : ''}`);
+  }
+  const answer = await submitTemplate(context.client, name, {
+    ...(options.param.length > 0 ? { params: keyValues('--param', options.param) } : {}),
+    ...(options.tag.length > 0 ? { tags: options.tag } : {}),
+    ...(options.meta.length > 0 ? { metadata: keyValues('--meta', options.meta) } : {}),
+  });
+  return answer.id;
 }
 
 function timeLimit(text: string): number {
@@ -62,11 +83,36 @@ function shellOptions(pairs: string[]): Record<string, string> {
   return flags;
 }
 
+async function submitCommand(context: ClientContext, options: SubmitOptions, argv: string[]): Promise<WireId> {
+  if (argv.length === 0) {
+    throw new CliExit(EXIT.usage, 'submit: give a command (or --template NAME)');
+  }
+  if (options.param.length + options.tag.length + options.meta.length > 0) {
+    throw new CliExit(EXIT.usage, '--param, --tag and --meta go with --template');
+  }
+  const request: SubmitRequest = {
+    command: argv,
+    ...(options.env.length > 0 ? { envars: environment(options.env, context.io.env) } : {}),
+    ...(options.tasks === undefined ? {} : { num_tasks: options.tasks }),
+    ...(options.coresPerTask === undefined ? {} : { cores_per_task: options.coresPerTask }),
+    ...(options.gpusPerTask === undefined ? {} : { gpus_per_task: options.gpusPerTask }),
+    ...(options.nodes === undefined ? {} : { num_nodes: options.nodes }),
+    ...(options.timeLimit === undefined ? {} : { runtime: options.timeLimit }),
+    ...(options.cwd === undefined ? {} : { workdir: options.cwd }),
+    ...(options.name === undefined ? {} : { job_name: options.name }),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    ...(options.urgency === undefined ? {} : { urgency: options.urgency }),
+    ...(options.exclusive === true ? { exclusive: true } : {}),
+    ...(options.setopt.length > 0 ? { option_flags: shellOptions(options.setopt) } : {}),
+  };
+  return context.client.submit(request);
+}
+
 export function addSubmitCommand(program: Command, io: CliIo, finish: Finish): void {
   const command = program
     .command('submit')
-    .description('submit a command as a job and print its id (options go before the command)')
-    .argument('<command...>', 'the program and its arguments, passed as they are (no shell; use sh -c "..." for one)')
+    .description('submit a command (or a template: --template) as a job and print its id (options go before the command)')
+    .argument('[command...]', 'the program and its arguments, passed as they are (no shell; use sh -c "..." for one)')
     .option('-n, --tasks <n>', 'number of tasks', wholeNumber(1))
     .option('-c, --cores-per-task <n>', 'cores per task', wholeNumber(1))
     .option('-g, --gpus-per-task <n>', 'GPUs per task', wholeNumber(0))
@@ -82,24 +128,13 @@ export function addSubmitCommand(program: Command, io: CliIo, finish: Finish): v
     .option('-f, --follow', "follow the output until the job ends, and exit with the job's return code")
     .option('--reconnect <duration>', 'with --follow: how long to keep trying to get a lost connection back (default 1m)', reconnectOption)
     .option('--json', 'print {"id": ...} (the exact 64-bit id) instead of the F58 id')
+    .option('-T, --template <name>', 'submit from this template (see `jobgate templates`) instead of a command')
+    .option('-p, --param <key=value>', 'with --template: a parameter (repeat it)', collect, [])
+    .option('--tag <tag>', 'with --template: tag the job, type:name or name (repeat it)', collect, [])
+    .option('--meta <key=value>', 'with --template: metadata for the job (repeat it)', collect, [])
     .passThroughOptions();
   addConnectionOptions(command).action(clientAction<SubmitOptions>(io, finish, async (context, options, argv) => {
-    const request: SubmitRequest = {
-      command: argv,
-      ...(options.env.length > 0 ? { envars: environment(options.env, io.env) } : {}),
-      ...(options.tasks === undefined ? {} : { num_tasks: options.tasks }),
-      ...(options.coresPerTask === undefined ? {} : { cores_per_task: options.coresPerTask }),
-      ...(options.gpusPerTask === undefined ? {} : { gpus_per_task: options.gpusPerTask }),
-      ...(options.nodes === undefined ? {} : { num_nodes: options.nodes }),
-      ...(options.timeLimit === undefined ? {} : { runtime: options.timeLimit }),
-      ...(options.cwd === undefined ? {} : { workdir: options.cwd }),
-      ...(options.name === undefined ? {} : { job_name: options.name }),
-      ...(options.queue === undefined ? {} : { queue: options.queue }),
-      ...(options.urgency === undefined ? {} : { urgency: options.urgency }),
-      ...(options.exclusive === true ? { exclusive: true } : {}),
-      ...(options.setopt.length > 0 ? { option_flags: shellOptions(options.setopt) } : {}),
-    };
-    const id = await context.client.submit(request);
+    const id = options.template === undefined ? await submitCommand(context, options, argv) : await submitFromTemplate(context, options.template, options, argv);
     const shown = options.json === true ? stringifyJson({ id }) : showId(id, context.asciiIds);
     if (options.follow !== true) {
       io.stdout.write(`${shown}\n`);

@@ -31,6 +31,7 @@ import { resolveExecutable } from './resolve.js';
 import { decodeLocalRef, encodeLocalRef, type LocalRef, type TaskRef } from './task-ref.js';
 import { WRAPPER_SHELL, wrapperArgs } from './task-wrapper.js';
 import { clearLaunchMark, readLaunchMarks, statusFileOf, type MarkedTask } from './launch-marks.js';
+import { workdirProblems } from '../workdir-check.js';
 import type { LiveOutput } from '../../output/live-output.js';
 
 export interface LocalExecutorOptions {
@@ -141,17 +142,7 @@ export class LocalExecutor implements Executor {
     } else if (gpus > this.gpus.total) {
       problems.push({ field: 'gpus_per_task', message: `num_tasks × gpus_per_task = ${gpus} GPUs requested; this machine has ${this.gpus.total}` });
     }
-    if (spec.workdir !== null) {
-      let isDir = false;
-      try {
-        isDir = fs.statSync(spec.workdir).isDirectory();
-      } catch {
-        isDir = false;
-      }
-      if (!isDir) {
-        problems.push({ field: 'workdir', message: `No such directory: ${spec.workdir}` });
-      }
-    }
+    problems.push(...workdirProblems(spec));
     return problems;
   }
 

@@ -1,7 +1,7 @@
 /** Checks of a request that hold in both Slurm modes, before anything reaches Slurm. */
-import fs from 'node:fs';
 import type { JobSpec } from '../../domain/job.js';
 import type { FieldProblem } from '../types.js';
+import { workdirProblems } from '../workdir-check.js';
 
 export function commonProblems(spec: JobSpec): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -11,17 +11,7 @@ export function commonProblems(spec: JobSpec): FieldProblem[] {
   // Slurm would silently run the job in /tmp instead (slurmstepd: "couldn't chdir ... going to
   // /tmp instead"). The data and work directories are shared with the nodes in a Slurm setup,
   // so what does not exist here does not exist there either.
-  if (spec.workdir !== null) {
-    let isDir = false;
-    try {
-      isDir = fs.statSync(spec.workdir).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) {
-      problems.push({ field: 'workdir', message: `No such directory: ${spec.workdir}` });
-    }
-  }
+  problems.push(...workdirProblems(spec));
   return problems;
 }
 

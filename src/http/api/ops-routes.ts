@@ -22,6 +22,8 @@ export interface OpsDeps {
   metrics: Metrics;
   version: string;
   startedAt: number;
+  /** Which routes answer errors in the one standard shape (documented as such). */
+  standardErrors: (routePath: string) => boolean;
 }
 
 const health = component('Health', z.object({
@@ -66,9 +68,9 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
     description: 'Answers 200 while jobgate serves HTTP; contacts neither the backend nor the store.',
     tags: ['service'],
     access: 'public',
+    noStore: true,
     responses: { 200: { description: 'Alive', schema: health } },
   }, async (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ok', version: deps.version, uptime_seconds: Math.round((Date.now() - deps.startedAt) / 100) / 10 };
   });
 
@@ -80,13 +82,13 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
     description: 'Asks the backend (Flux, Slurm, or the local executor) whether it answers. 503 when it does not, or while jobgate is stopping.',
     tags: ['service'],
     access: 'public',
+    noStore: true,
     responses: {
       200: { description: 'Ready to take jobs', schema: readiness },
       503: { description: 'Not ready', schema: readiness, headers: { 'Retry-After': 'Seconds to wait' } },
     },
   }, async (ctx) => {
     const ready = await deps.jobs.ready();
-    ctx.set('Cache-Control', 'no-store');
     if (!ready) {
       ctx.set('Retry-After', '5');
     }
@@ -104,12 +106,12 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
       description: `Prometheus text format: jobs by state, submits and their latency, output bytes, live followers, HTTP durations by route and status, process metrics. Labels never name jobs or users. ${access.text}`,
       tags: ['service'],
       access: deps.config.metricsAccess === 'superuser' ? 'superuser' : 'public',
+      noStore: true,
       responses: { 200: { description: 'Metrics', contentType: 'text/plain', schema: z.string() }, ...access.responses },
     }, async (ctx) => {
       if (deps.config.metricsAccess === 'loopback' && !isLoopbackAddress(ctx.ip)) {
         requireSuperuser(ctx);
       }
-      ctx.set('Cache-Control', 'no-store');
       ctx.type = deps.metrics.contentType;
       ctx.body = await deps.metrics.text();
     });
@@ -127,7 +129,13 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
     responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
   }, async (ctx) => {
     // Built on first use: by then every router has declared its routes.
-    document ??= buildOpenApiDocument(catalog, { version: deps.version, authRequired: deps.config.requireAuth, executor: deps.jobs.executorName });
+    document ??= buildOpenApiDocument(catalog, {
+      version: deps.version,
+      authRequired: deps.config.requireAuth,
+      executor: deps.jobs.executorName,
+      rateLimited: deps.config.rateLimit.perSecond > 0,
+      standardErrors: deps.standardErrors,
+    });
     ctx.body = document;
   });
 

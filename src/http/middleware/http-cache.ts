@@ -22,6 +22,9 @@ import type { AppState } from '../state.js';
 
 const lastModified = new WeakMap<object, number>();
 
+/** The JSON API's paths (pages carry CSRF tokens and are never cached). */
+export const CACHED_API_PATHS = /^\/(v1|meta)(\/|$)/;
+
 /** Declares when the data behind this answer last changed (epoch seconds). */
 export function setLastModified(ctx: ParameterizedContext, seconds: number): void {
   lastModified.set(ctx, seconds);

@@ -8,7 +8,7 @@
 import type { Middleware } from 'koa';
 import { AppError } from '../../errors.js';
 import { TokenBuckets } from '../../lib/token-bucket.js';
-import { errorBody } from './standard-errors.js';
+import { standardErrorBody } from './standard-errors.js';
 import type { AppState } from '../state.js';
 
 export interface RateLimitOptions {
@@ -51,7 +51,7 @@ export function rateLimit(options: RateLimitOptions): Middleware<AppState> {
     if (!take.allowed) {
       const error = new AppError(429, 'RATE_LIMIT_EXCEEDED', `Too many requests; retry in ${take.retryAfterSeconds} s`)
         .withHeaders({ ...headers, 'Retry-After': String(take.retryAfterSeconds) });
-      throw error.withBody(errorBody(error, ctx.state.requestId));
+      throw error.withBody(standardErrorBody(error, ctx.state.requestId));
     }
     await next();
   };

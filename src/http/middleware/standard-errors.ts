@@ -7,33 +7,9 @@
  * bad parameter is a 400 here — and keeps their headers (WWW-Authenticate, Retry-After).
  */
 import type { Middleware } from 'koa';
-import { z } from 'zod';
 import { AppError, type ErrorCode } from '../../errors.js';
 import type { AppState } from '../state.js';
 import { fromUnknown } from './error-renderer.js';
-
-const ERROR_CODES = [
-  'VALIDATION_ERROR',
-  'RESOURCE_NOT_FOUND',
-  'RESOURCE_CONFLICT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'RATE_LIMIT_EXCEEDED',
-  'PAYLOAD_TOO_LARGE',
-  'BACKEND_ERROR',
-  'SERVICE_UNAVAILABLE',
-  'INTERNAL_ERROR',
-] as const satisfies readonly ErrorCode[];
-
-/** The error body, for the OpenAPI document. */
-export const errorSchema = z.object({
-  error: z.object({
-    code: z.enum(ERROR_CODES).meta({ description: 'Stable; clients branch on it.' }),
-    message: z.string(),
-    details: z.array(z.object({ field: z.string(), message: z.string() })).meta({ description: 'One entry per problem, naming the parameter or field.' }),
-    request_id: z.string().meta({ description: 'Also in the X-Request-Id header and the server log.' }),
-  }),
-}).meta({ id: 'Error' });
 
 /** Messages shown for 5xx errors, whose own text may reveal internals. */
 const HIDDEN: Partial<Record<ErrorCode, string>> = {
@@ -41,7 +17,7 @@ const HIDDEN: Partial<Record<ErrorCode, string>> = {
   SERVICE_UNAVAILABLE: 'The service or its backend is unavailable right now',
 };
 
-export function errorBody(error: AppError, requestId: string): { error: { code: ErrorCode; message: string; details: AppError['details']; request_id: string } } {
+export function standardErrorBody(error: AppError, requestId: string): { error: { code: ErrorCode; message: string; details: AppError['details']; request_id: string } } {
   const message = error.expose ? error.message : (HIDDEN[error.code] ?? 'Internal Server Error');
   return { error: { code: error.code, message, details: error.details, request_id: requestId } };
 }
@@ -52,7 +28,7 @@ function restyle(error: AppError, requestId: string): AppError {
   if (styled !== error) {
     styled.withHeaders(error.headers);
   }
-  return styled.withBody(errorBody(styled, requestId));
+  return styled.withBody(standardErrorBody(styled, requestId));
 }
 
 /**

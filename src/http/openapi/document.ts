@@ -6,7 +6,8 @@
  */
 import type { z } from 'zod';
 import type { ApiCatalog, ResponseDoc, RouteSpec } from '../route.js';
-import { anyError, detailError, validationProblems } from '../error-schemas.js';
+import { anyError, detailError, standardError, validationProblems } from '../error-schemas.js';
+import { CACHED_API_PATHS } from '../middleware/http-cache.js';
 import { namedComponents } from './components.js';
 import { inputSchema, outputSchemas, type JsonSchema } from './json-schema.js';
 
@@ -14,12 +15,20 @@ export interface OpenApiOptions {
   version: string;
   authRequired: boolean;
   executor: string;
+  /** The per-client rate limit is on: any request may get a 429. */
+  rateLimited: boolean;
+  /** Routes whose every error has the one standard shape (the middleware that makes it so uses the same test). */
+  standardErrors: (routePath: string) => boolean;
 }
 
 export type OpenApiDocument = JsonSchema & { paths: Record<string, Record<string, JsonSchema>> };
 
 const TAGS = [
-  { name: 'jobs', description: 'Submit, list, search, look up and cancel jobs.' },
+  { name: 'jobs', description: 'Submit, list, search, look up, hold, release and cancel jobs; one at a time or in bulk.' },
+  { name: 'labels', description: 'Tags and metadata on jobs.' },
+  { name: 'templates', description: 'Named job templates with typed parameters, and submitting from them.' },
+  { name: 'streams', description: 'Server-Sent Events that resume with Last-Event-ID.' },
+  { name: 'meta', description: 'Liveness and versions.' },
   { name: 'output', description: 'Job output: pages by cursor, Server-Sent Events that resume exactly, and the legacy byte stream.' },
   { name: 'resources', description: 'Nodes and what runs on them.' },
   { name: 'auth', description: 'Access tokens (flux-restful-api handshake and OAuth2 password form).' },
@@ -46,24 +55,48 @@ function operationIdOf(spec: RouteSpec): string {
   return words.map((word, index) => (index === 0 ? word : word[0]?.toUpperCase() + word.slice(1))).join('');
 }
 
+const RATE_LIMIT_HEADERS = {
+  'Retry-After': 'Seconds until a request is allowed again',
+  'X-RateLimit-Limit': 'Requests the client may make at once (the burst)',
+  'X-RateLimit-Remaining': 'Requests left now',
+  'X-RateLimit-Reset': 'Seconds until the budget is full again',
+};
+
+/** A JSON GET answer under /v1 or /meta that may be stored: the HTTP cache may answer 304. */
+function revalidated(spec: RouteSpec): boolean {
+  const ok = spec.responses[200];
+  const json = ok !== undefined && (ok.contentType === undefined || ok.contentType === 'application/json');
+  return spec.method === 'get' && json && spec.noStore !== true && CACHED_API_PATHS.test(spec.path);
+}
+
 /** The responses a route gets from the common machinery, unless it declares them itself. */
-function implicitResponses(spec: RouteSpec, authRequired: boolean): Record<number, ResponseDoc> {
+function implicitResponses(spec: RouteSpec, options: OpenApiOptions): Record<number, ResponseDoc> {
   const implied: Record<number, ResponseDoc> = {};
-  if (authRequired && spec.access !== 'public') {
-    implied[401] = { description: 'No valid credentials (`WWW-Authenticate: Bearer`; an expired or revoked token says `error="invalid_token"`)', schema: detailError, headers: { 'WWW-Authenticate': 'Bearer' } };
+  const standard = options.standardErrors(spec.path);
+  if (options.authRequired && spec.access !== 'public') {
+    implied[401] = { description: 'No valid credentials (`WWW-Authenticate: Bearer`; an expired or revoked token says `error="invalid_token"`)', schema: standard ? standardError : detailError, headers: { 'WWW-Authenticate': 'Bearer' } };
   }
-  if (authRequired && spec.access === 'superuser') {
-    implied[403] = { description: 'Not a superuser', schema: detailError };
+  if (options.authRequired && spec.access === 'superuser') {
+    implied[403] = { description: 'Not a superuser', schema: standard ? standardError : detailError };
   }
   if (spec.query !== undefined || spec.body !== undefined) {
-    implied[422] = { description: 'A parameter of the wrong type, or a missing field, each named (FastAPI shape)', schema: validationProblems };
+    implied[standard ? 400 : 422] = standard
+      ? { description: 'A parameter or the body is invalid (each problem named in details)', schema: standardError }
+      : { description: 'A parameter of the wrong type, or a missing field, each named (FastAPI shape)', schema: validationProblems };
+  }
+  if (revalidated(spec)) {
+    implied[304] = { description: 'Not modified: the ETag of If-None-Match still matches (or, without it, If-Modified-Since is not older than Last-Modified)' };
+  }
+  if (options.rateLimited) {
+    implied[429] = { description: 'Over the per-client rate limit', schema: standardError, headers: RATE_LIMIT_HEADERS };
   }
   return implied;
 }
 
-function allResponses(spec: RouteSpec, authRequired: boolean): [string, ResponseDoc][] {
-  const declared: Record<string, ResponseDoc> = { ...implicitResponses(spec, authRequired), ...spec.responses };
-  return [...Object.entries(declared), ['default', { description: 'Any other error (500, 503 while stopping, 413, a refused cross-site request, ...)', schema: anyError }]];
+function allResponses(spec: RouteSpec, options: OpenApiOptions): [string, ResponseDoc][] {
+  const declared: Record<string, ResponseDoc> = { ...implicitResponses(spec, options), ...spec.responses };
+  const fallback = options.standardErrors(spec.path) ? standardError : anyError;
+  return [...Object.entries(declared), ['default', { description: 'Any other error (500, 503 while stopping, 413, a refused cross-site request, ...)', schema: fallback }]];
 }
 
 function parameters(spec: RouteSpec): JsonSchema[] {
@@ -109,7 +142,7 @@ export function buildOpenApiDocument(catalog: ApiCatalog, options: OpenApiOption
     return id;
   };
   const responseSchemas = catalog.routes.map((spec) =>
-    allResponses(spec, options.authRequired).map(([status, doc]) => ({
+    allResponses(spec, options).map(([status, doc]) => ({
       status,
       doc,
       schemaId: doc.schema === undefined ? undefined : idFor(doc.schema),

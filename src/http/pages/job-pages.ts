@@ -12,22 +12,12 @@ import type { OutputView } from '../../output/layout.js';
 import type { AppState } from '../state.js';
 import { jobIdParam } from '../api/v1/params.js';
 import { pageActor } from './page-auth.js';
-import { environmentOf, eventRows, jobAttributes, visible } from './job-view.js';
+import { visible } from './job-view.js';
+import { showJobPage } from './job-page.js';
 import type { PageDeps } from './pages-routes.js';
-
-/** Banners a redirect may ask for: fixed texts chosen by key, so a URL can never inject one. */
-const NOTICES: Record<string, { text: string; kind: 'info' | 'warn' }> = {
-  submitted: { text: 'Job submitted.', kind: 'info' },
-  'cancel-requested': { text: 'Cancel requested. The job stops shortly.', kind: 'info' },
-  'already-inactive': { text: 'The job had already ended; nothing to cancel.', kind: 'warn' },
-};
 
 const DOWNLOAD_VIEWS: Record<string, OutputView> = { all: 'all', stdout: 'stdout', stderr: 'stderr' };
 const DOWNLOAD_BLOCK = 1024 * 1024;
-
-function noticeOf(value: unknown): { text: string; kind: string } | null {
-  return typeof value === 'string' && Object.hasOwn(NOTICES, value) ? (NOTICES[value] ?? null) : null;
-}
 
 export function jobPages(router: Router<AppState>, deps: PageDeps): void {
   const jobOf = (ctx: ParameterizedContext<AppState> & { params: Record<string, string> }): { job: JobRecord } | undefined => {
@@ -47,21 +37,11 @@ export function jobPages(router: Router<AppState>, deps: PageDeps): void {
   });
 
   router.get('/job/:jobid', async (ctx) => {
-    const found = jobOf(ctx);
-    if (found === undefined) {
+    const actor = pageActor(ctx);
+    if (actor === undefined) {
       return;
     }
-    const { job } = found;
-    const actor = ctx.state.actor;
-    deps.render(ctx, 'job.njk', {
-      title: `Job ${job.id.toString()}`,
-      nav: 'jobs',
-      job: { id: job.id.toString(), name: visible(job.name), state: job.state, result: job.state === 'INACTIVE' ? (job.result ?? '') : '', active: job.state !== 'INACTIVE' },
-      groups: jobAttributes(job, deps.now()),
-      environment: environmentOf(job),
-      events: actor === undefined ? [] : eventRows(deps.jobs.events(job.id, actor)),
-      notice: noticeOf(ctx.query.notice),
-    });
+    showJobPage(deps, ctx, deps.jobs.get(jobIdParam(ctx.params.jobid), actor), actor);
   });
 
   router.get('/job/:jobid/cancel', async (ctx) => {

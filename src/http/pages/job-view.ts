@@ -86,8 +86,9 @@ export function jobAttributes(job: JobRecord, nowSeconds: number): AttributeGrou
         { key: 'exception', label: 'Exception', value: exception },
         { key: 'runtime', label: 'Runtime', value: formatDuration(runtimeOf(job, nowSeconds)) },
         { key: 'executor', label: 'Executor', value: job.executor },
-        // The backend's own id (a Slurm job or step id), as the API shows it (`slurm_id`).
-        ...(job.backendRef === null ? [] : [{ key: job.executor === 'slurm' ? 'slurm_id' : 'backend_ref', label: job.executor === 'slurm' ? 'Slurm id' : 'Backend id', value: job.backendRef, mono: true }]),
+        // The backend's own id (a Slurm job or step id), as the API shows it (`slurm_id`); other
+        // executors keep an internal reference there (the local one: JSON), not an id for people.
+        ...(job.executor !== 'slurm' || job.backendRef === null ? [] : [{ key: 'slurm_id', label: 'Slurm id', value: job.backendRef, mono: true }]),
       ],
     },
     {

@@ -9,6 +9,7 @@ import type { JobRecord } from '../../domain/job.js';
 import type { SubmitInput } from '../../domain/submit-spec.js';
 import { formatDuration, parseBoolean, parseDuration, parseInteger } from '../../lib/parse.js';
 import { commandLine } from './job-view.js';
+import { formBody, formList, formValue } from './form-fields.js';
 
 export interface EnvRow {
   name: string;
@@ -41,29 +42,17 @@ export function emptyForm(): SubmitFormValues {
   return { command: '', job_name: '', num_tasks: '', cores_per_task: '', gpus_per_task: '', num_nodes: '', exclusive: false, is_launcher: false, workdir: '', runtime: '', option_flags: '', urgency: '', queue: '', env: [] };
 }
 
-function list(value: unknown): string[] {
-  if (Array.isArray(value)) {
-    return value.map((item) => (typeof item === 'string' ? item : ''));
-  }
-  return typeof value === 'string' ? [value] : [];
-}
-
-function single(value: unknown): string {
-  const items = list(value);
-  return items[items.length - 1] ?? '';
-}
-
 /** What a browser posted, as text (nothing is interpreted yet). */
 export function readForm(body: unknown): SubmitFormValues {
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const fields = formBody(body);
   const values = emptyForm();
   for (const name of TEXT_FIELDS) {
-    values[name] = single(fields[name]);
+    values[name] = formValue(fields[name]);
   }
-  values.exclusive = parseBoolean(single(fields.exclusive)) ?? false;
-  values.is_launcher = parseBoolean(single(fields.is_launcher)) ?? false;
-  const names = list(fields.env_name);
-  const texts = list(fields.env_value);
+  values.exclusive = parseBoolean(formValue(fields.exclusive)) ?? false;
+  values.is_launcher = parseBoolean(formValue(fields.is_launcher)) ?? false;
+  const names = formList(fields.env_name);
+  const texts = formList(fields.env_value);
   // Empty rows are dropped (the template adds a fresh one).
   values.env = names.map((name, index) => ({ name: name.trim(), value: texts[index] ?? '' })).filter((row) => row.name !== '' || row.value !== '');
   return values;

@@ -6,11 +6,12 @@
  */
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
-import { AppError, type FieldError } from '../../errors.js';
+import type { FieldError } from '../../errors.js';
 import type { Actor } from '../../domain/job.js';
 import { parseJobId } from '../../lib/jobid.js';
 import type { AppState } from '../state.js';
 import { pageActor } from './page-auth.js';
+import { submitFromForm } from './form-submit.js';
 import type { PageDeps } from './pages-routes.js';
 import { emptyForm, errorsByField, formFromJob, readForm, toSubmitInput, type SubmitFormValues } from './submit-form.js';
 
@@ -49,16 +50,6 @@ export function submitPage(router: Router<AppState>, deps: PageDeps): void {
       show(ctx, values, parsed.errors);
       return;
     }
-    try {
-      const job = await deps.jobs.submit(parsed.input, actor);
-      ctx.status = 303;
-      ctx.redirect(`/job/${job.id.toString()}?notice=submitted`);
-    } catch (error: unknown) {
-      if (!(error instanceof AppError) || error.status !== 400) {
-        throw error;
-      }
-      ctx.status = 400;
-      show(ctx, values, error.details.length > 0 ? error.details : [{ field: '_form', message: error.message }]);
-    }
+    await submitFromForm(ctx, () => deps.jobs.submit(parsed.input, actor), (errors) => show(ctx, values, errors));
   });
 }

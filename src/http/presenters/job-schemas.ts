@@ -1,7 +1,8 @@
 /**
- * The shapes `presenters/job.ts` writes, as schemas for the API documentation (kept beside the
- * presenter so both change together; a test validates real answers against them). `""` stands
- * for a value not known (yet), as in flux-restful-api.
+ * The shapes `presenters/job.ts` and `presenters/job-labels.ts` write, as schemas for the API
+ * documentation (kept beside the presenters so they change together; a test validates real
+ * answers against them). `""` stands for a value not known (yet), as in flux-restful-api. One
+ * job shape everywhere: every answer that holds a job's detail holds this one, labels included.
  */
 import { z } from 'zod';
 import { JOB_RESULTS, JOB_STATES } from '../../domain/job.js';
@@ -16,14 +17,36 @@ function orBlank<T extends z.ZodType>(schema: T): z.ZodUnion<[T, typeof unknownY
 /** 64-bit (Flux FLUID): rendered as `integer`/`int64` and written as an exact JSON integer, never a rounded double. */
 export const jobIdSchema = z.bigint().meta({ description: 'Job id: a 64-bit integer, written exactly (read it with a parser that keeps big integers).' });
 
+/** The same id in F58 (ƒ-prefixed), as Flux prints it. */
+export const f58Schema = z.string().meta({ description: 'The id in F58 (ƒ…), as Flux prints it.' });
+
 export const jobStateSchema = z.enum(JOB_STATES);
 export const jobResultSchema = z.enum(JOB_RESULTS);
 
 const timestamp = z.number().meta({ description: 'Seconds since the epoch.' });
 
+export const tagSchema = component('Tag', z.object({
+  type: z.string().meta({ description: '`default` unless given (`type:name`).' }),
+  name: z.string(),
+}));
+
+/** A job's tags, metadata and hold (presenters/job-labels.ts). */
+const labelsShape = {
+  tags: z.array(tagSchema),
+  metadata: z.record(z.string(), z.string()),
+  held: z.boolean().meta({ description: 'Urgency 0 and not started.' }),
+  hold: z.object({
+    reason: z.string(),
+    held_by: z.string(),
+    t: timestamp,
+  }).nullable().meta({ description: 'Why and by whom the job is held (null when it is not held, or was held by setting urgency 0 at submit).' }),
+};
+
+export const jobLabelsSchema = component('JobLabels', z.object(labelsShape));
+
 export const jobDetailSchema = component('JobDetail', z.object({
   id: jobIdSchema,
-  jobid: z.string().meta({ description: 'The id in F58 (ƒ…), as Flux prints it.' }),
+  jobid: f58Schema,
   userid: z.int(),
   username: z.string(),
   owner: z.string().meta({ description: 'The jobgate user who submitted it.' }),
@@ -42,6 +65,7 @@ export const jobDetailSchema = component('JobDetail', z.object({
   cwd: z.string(),
   queue: z.string(),
   executor: z.string(),
+  slurm_id: z.string().optional().meta({ description: 'With the slurm executor: the Slurm job id ("123", or "123.4" for a step).' }),
   ntasks: z.int(),
   ncores: z.int(),
   ngpus: z.int(),
@@ -62,11 +86,12 @@ export const jobDetailSchema = component('JobDetail', z.object({
     type: z.string(),
     note: z.string(),
   }),
-}).meta({ description: 'A job, as Flux job-list describes it (flux-restful-api shape).' }));
+  ...labelsShape,
+}).meta({ description: 'A job, as Flux job-list describes it (flux-restful-api shape), with its tags, metadata and hold.' }));
 
 export const jobSummarySchema = component('JobSummary', z.object({
   id: jobIdSchema,
-  jobid: z.string(),
+  jobid: f58Schema,
   name: z.string(),
   owner: z.string(),
   state: jobStateSchema,

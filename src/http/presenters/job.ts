@@ -1,10 +1,12 @@
 /**
  * The job shapes clients of flux-restful-api read: the detail object (Flux's job-list record
  * with the original's overrides: `""` while a value is unknown, `returncode` `""` until the
- * job ends), the short listing record, and search rows that carry every table column.
+ * job ends) with the job's labels added, and the short listing record.
  */
-import { toF58 } from '../../lib/jobid.js';
+import { toF58, type JobId } from '../../lib/jobid.js';
 import { runtimeOf, type JobRecord } from '../../domain/job.js';
+import type { JobLabels } from '../../domain/job-labels.js';
+import { presentLabels } from './job-labels.js';
 
 type Json = Record<string, unknown>;
 
@@ -12,7 +14,10 @@ function orBlank<T>(value: T | null): T | '' {
   return value === null ? '' : value;
 }
 
-export function presentJobDetail(job: JobRecord, nowSeconds: number): Json {
+/** Reads the labels of jobs already known to be visible (JobLabelsService.labelsFor). */
+export type LabelsOf = (ids: readonly JobId[]) => ReadonlyMap<JobId, JobLabels>;
+
+export function presentJobDetail(job: JobRecord, labels: JobLabels | undefined, nowSeconds: number): Json {
   const active = job.state !== 'INACTIVE';
   const detail: Json = {
     id: job.id,
@@ -65,7 +70,13 @@ export function presentJobDetail(job: JobRecord, nowSeconds: number): Json {
           note: orBlank(job.exception.note),
         },
   });
-  return detail;
+  return Object.assign(detail, presentLabels(job, labels));
+}
+
+/** Details of several jobs, their labels read at once (three queries, whatever the count). */
+export function presentJobDetails(jobs: readonly JobRecord[], labelsOf: LabelsOf, nowSeconds: number): Json[] {
+  const labels = labelsOf(jobs.map((job) => job.id));
+  return jobs.map((job) => presentJobDetail(job, labels.get(job.id), nowSeconds));
 }
 
 /** The short record of `GET /v1/jobs` (clients read `id`; the rest saves them a round trip). */

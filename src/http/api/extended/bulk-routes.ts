@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { parseWith } from '../../validation.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
+import { standardError } from '../../error-schemas.js';
 import { validationError, type FieldError } from '../../../errors.js';
 import { parseJsonLossless } from '../../../lib/json.js';
 import { parseJobId, toF58, type JobId } from '../../../lib/jobid.js';
@@ -107,12 +107,12 @@ export function bulkRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
       'Each job succeeds or fails on its own (a job you may not see is RESOURCE_NOT_FOUND, one that cannot change RESOURCE_CONFLICT).',
     tags: ['jobs'],
     access: 'user',
+    noStore: true,
     body: bulkBodyDoc,
     bodyHandledByRoute: true,
     responses: {
       200: { description: 'Per-job results and a summary', schema: bulkSchema },
-      400: { description: 'Invalid body (each problem named in details)', schema: errorSchema },
-      401: { description: 'Not authenticated', schema: errorSchema },
+      400: { description: 'Invalid body (each problem named in details)', schema: standardError },
     },
   }, async (ctx, { actor }) => {
     const body = parseWith(bulkBody, rawJson(ctx), 'body');
@@ -137,7 +137,6 @@ export function bulkRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
       more = selected.more;
     }
     const report = await deps.services.control.bulk(body.action, ids, actor, { reason: body.reason, dryRun: body.dry_run, more });
-    ctx.set('Cache-Control', 'no-store');
     ctx.body = present(report);
   });
 

@@ -7,15 +7,14 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
-import { jobIdParam } from '../v1/params.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
+import { jobIdParam, JOBID_PATH } from '../v1/params.js';
+import { standardError } from '../../error-schemas.js';
 import { toF58 } from '../../../lib/jobid.js';
 import { URGENCY } from '../../../domain/job.js';
 import type { ControlOutcome } from '../../../domain/job-control.js';
 import { controlSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
 
-const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
 const holdBody = z.strictObject({ reason: z.string().max(1024).optional().meta({ description: 'Why; shown with the job until it is released.' }) });
 const URGENCY_NAMES = { hold: URGENCY.hold, default: URGENCY.default, expedite: URGENCY.expedite } as const;
 const priorityBody = z.strictObject({
@@ -24,10 +23,10 @@ const priorityBody = z.strictObject({
 });
 const RESPONSES = {
   200: { description: 'Done (changed is false when the job already was so)', schema: controlSchema },
-  400: { description: 'Invalid id or body', schema: errorSchema },
-  404: { description: 'No such job (or not yours)', schema: errorSchema },
-  409: { description: 'The job is running or has ended, or the backend refused', schema: errorSchema },
-  503: { description: 'The backend is unreachable', schema: errorSchema },
+  400: { description: 'Invalid id or body', schema: standardError },
+  404: { description: 'No such job (or not yours)', schema: standardError },
+  409: { description: 'The job is running or has ended, or the backend refused', schema: standardError },
+  503: { description: 'The backend is unreachable', schema: standardError },
 };
 
 function present(outcome: ControlOutcome): Record<string, unknown> {
@@ -53,7 +52,7 @@ export function controlRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<A
     summary: 'Hold a pending job (it stays queued until released)',
     tags: ['jobs'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     body: holdBody,
     responses: RESPONSES,
   }, async (ctx, { actor, body }) => {
@@ -66,7 +65,7 @@ export function controlRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<A
     summary: 'Release a held job (back to the urgency it had before the hold)',
     tags: ['jobs'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     responses: RESPONSES,
   }, async (ctx, { actor }) => {
     ctx.body = present(await control.release(jobIdParam(ctx.params.jobid), actor));
@@ -78,7 +77,7 @@ export function controlRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<A
     summary: 'Set the urgency of a pending job',
     tags: ['jobs'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     body: priorityBody,
     responses: RESPONSES,
   }, async (ctx, { actor, body }) => {

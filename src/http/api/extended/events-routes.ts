@@ -13,7 +13,7 @@ import { validationError } from '../../../errors.js';
 import { stringifyJson } from '../../../lib/json.js';
 import { parseJobId, toF58 } from '../../../lib/jobid.js';
 import { openEventStream } from '../../stream/event-stream.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
+import { standardError } from '../../error-schemas.js';
 import { checkTags } from '../../../domain/job-labels.js';
 import type { FeedEvent } from '../../../db/job-event-feed-repository.js';
 import { rejectUnknownParams } from './job-selection.js';
@@ -77,8 +77,7 @@ export function eventsRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<Ap
     query: eventsQuerySchema,
     responses: {
       200: { description: eventDoc, contentType: 'text/event-stream', schema: z.string() },
-      400: { description: 'A parameter is invalid', schema: errorSchema },
-      401: { description: 'Not authenticated', schema: errorSchema },
+      400: { description: 'A parameter is invalid', schema: standardError },
     },
   }, async (ctx, { actor, query }) => {
     rejectUnknownParams(ctx.query, known, false);

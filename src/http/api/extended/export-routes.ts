@@ -10,7 +10,7 @@ import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { param } from '../../validation.js';
 import { validationError } from '../../../errors.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
+import { standardError } from '../../error-schemas.js';
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS, EXPORT_FORMATS, ExportWriter, LABEL_FIELDS } from '../../presenters/job-export.js';
 import type { ExportRow } from '../../../domain/job-exports.js';
 import { filterQueryShape, metadataParamDoc, parseSort, rejectUnknownParams, selectionFromQuery, sortQueryShape, toJobFilter } from './job-selection.js';
@@ -53,11 +53,16 @@ export function exportRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<Ap
     description: `The same filters and sort as /v1/jobs/query, every matching job (no paging). ${metadataParamDoc}`,
     tags: ['jobs'],
     access: 'user',
+    noStore: true,
     query: exportQuerySchema,
     responses: {
-      200: { description: 'The rows (Content-Disposition: attachment)', contentType: 'text/csv', schema: z.string() },
-      400: { description: 'A parameter is invalid (each named in details)', schema: errorSchema },
-      401: { description: 'Not authenticated', schema: errorSchema },
+      200: {
+        description: 'The rows (Content-Disposition: attachment), as the format asks',
+        contentType: 'text/csv',
+        schema: z.string(),
+        alternatives: { 'application/json': z.array(z.record(z.string(), z.unknown())), 'application/x-ndjson': z.string() },
+      },
+      400: { description: 'A parameter is invalid (each named in details)', schema: standardError },
     },
   }, async (ctx, { actor, query }) => {
     rejectUnknownParams(ctx.query, known, true);
@@ -72,7 +77,6 @@ export function exportRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<Ap
     const writer = new ExportWriter(format, fields, query.times ?? 'epoch', deps.now());
     const rows = deps.services.exports.rows({ ...filter, sort }, actor, fields.some((field) => LABEL_FIELDS.has(field)));
     const stamp = new Date(deps.now() * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    ctx.set('Cache-Control', 'no-store');
     ctx.set('Content-Disposition', `attachment; filename="jobs-${stamp}.${format === 'ndjson' ? 'jsonl' : format}"`);
     ctx.type = writer.contentType;
     // Readable.from pulls the next piece only when the socket has room (backpressure); a client

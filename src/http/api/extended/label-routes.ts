@@ -7,15 +7,15 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
-import { jobIdParam } from '../v1/params.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
+import { jobIdParam, JOBID_PATH } from '../v1/params.js';
+import { standardError } from '../../error-schemas.js';
 import { presentLabels } from '../../presenters/job-labels.js';
 import { parseTagRef } from '../../../domain/job-labels.js';
 import { tagList } from './filter-values.js';
-import { labelsSchema, tagCountSchema } from './schemas.js';
+import { jobLabelsSchema } from '../../presenters/job-schemas.js';
+import { tagCountSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
 
-const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
 const tagItem = z.union([
   z.string().min(1).max(200).meta({ description: '`type:name`, or `name` (type `default`)' }),
   z.strictObject({ type: z.string().optional(), name: z.string() }),
@@ -23,8 +23,8 @@ const tagItem = z.union([
 const tagsBody = z.strictObject({ tags: z.array(tagItem).min(1).max(64) });
 const metadataBody = z.record(z.string(), z.string().nullable()).meta({ description: 'Key → value; with PATCH, null removes the key.' });
 const untagQuery = z.object({ tag: tagList().meta({ description: 'Tags to remove: `type:name`, or `name` for that name under any type.' }) });
-const NOT_FOUND = { description: 'No such job (or not yours)', schema: errorSchema };
-const BAD = { description: 'Invalid tags or metadata (each named in details)', schema: errorSchema };
+const NOT_FOUND = { description: 'No such job (or not yours)', schema: standardError };
+const BAD = { description: 'Not a job id, or invalid tags or metadata (each named in details)', schema: standardError };
 
 export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
@@ -37,8 +37,8 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     summary: 'Tags, metadata and hold of a job',
     tags: ['labels'],
     access: 'user',
-    pathParams: JOBID,
-    responses: { 200: { description: 'The labels', schema: labelsSchema }, 404: NOT_FOUND },
+    pathParams: JOBID_PATH,
+    responses: { 200: { description: 'The labels', schema: jobLabelsSchema }, 400: { description: 'Not a job id', schema: standardError }, 404: NOT_FOUND },
   }, async (ctx, { actor }) => {
     ctx.body = answer(jobIdParam(ctx.params.jobid), actor);
   });
@@ -50,9 +50,9 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     description: 'Tags already there stay; at most 64 per job.',
     tags: ['labels'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     body: tagsBody,
-    responses: { 200: { description: 'The job\'s labels after the change', schema: labelsSchema }, 400: BAD, 404: NOT_FOUND },
+    responses: { 200: { description: 'The job\'s labels after the change', schema: jobLabelsSchema }, 400: BAD, 404: NOT_FOUND },
   }, async (ctx, { actor, body }) => {
     const id = jobIdParam(ctx.params.jobid);
     labels.addTags(id, actor, body.tags.map((tag) => (typeof tag === 'string' ? parseTagRef(tag) : tag)));
@@ -65,9 +65,9 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     summary: 'Remove tags from a job',
     tags: ['labels'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     query: untagQuery,
-    responses: { 200: { description: 'The job\'s labels after the change', schema: labelsSchema }, 400: BAD, 404: NOT_FOUND },
+    responses: { 200: { description: 'The job\'s labels after the change', schema: jobLabelsSchema }, 400: BAD, 404: NOT_FOUND },
   }, async (ctx, { actor, query }) => {
     const id = jobIdParam(ctx.params.jobid);
     labels.removeTags(id, actor, query.tag ?? []);
@@ -82,9 +82,9 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
       description: 'At most 64 keys per job; keys are 1-64 letters, digits, `_ . : -`; values at most 4096 characters.',
       tags: ['labels'],
       access: 'user',
-      pathParams: JOBID,
+      pathParams: JOBID_PATH,
       body: metadataBody,
-      responses: { 200: { description: 'The job\'s labels after the change', schema: labelsSchema }, 400: BAD, 404: NOT_FOUND },
+      responses: { 200: { description: 'The job\'s labels after the change', schema: jobLabelsSchema }, 400: BAD, 404: NOT_FOUND },
     }, async (ctx, { actor, body }) => {
       const id = jobIdParam(ctx.params.jobid);
       labels.setMetadata(id, actor, body, method === 'put');

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { version } from '../../../version.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
 import { aboutSchema, latestVersionSchema, versionsSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
 
@@ -24,9 +23,9 @@ export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
     description: 'No credentials needed; never contacts the backend (see `/ready` for that).',
     tags: ['meta'],
     access: 'public',
+    noStore: true,
     responses: { 200: { description: 'pong', schema: z.literal('pong'), contentType: 'text/plain' } },
   }, async (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/plain';
     ctx.body = 'pong';
   });
@@ -60,7 +59,7 @@ export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
     description: 'The backend version is `null` when the backend does not answer.',
     tags: ['meta'],
     access: 'user',
-    responses: { 200: { description: 'Versions', schema: aboutSchema }, 401: { description: 'Not authenticated', schema: errorSchema } },
+    responses: { 200: { description: 'Versions', schema: aboutSchema } },
   }, async (ctx) => {
     let backend: string | null;
     try {

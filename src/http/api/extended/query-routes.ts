@@ -9,9 +9,9 @@ import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { param } from '../../validation.js';
 import { validationError } from '../../../errors.js';
-import { presentJobWithLabels } from '../../presenters/job-labels.js';
+import { presentJobDetails } from '../../presenters/job.js';
 import { setLastModified } from '../../middleware/http-cache.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
+import { standardError } from '../../error-schemas.js';
 import { filterQueryShape, metadataParamDoc, parseSort, rejectUnknownParams, selectionFromQuery, sortQueryShape, toJobFilter } from './job-selection.js';
 import { jobPageSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
@@ -41,9 +41,7 @@ export function queryRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     query: jobQuerySchema,
     responses: {
       200: { description: 'One page and the total', schema: jobPageSchema },
-      304: { description: 'Not modified (If-None-Match / If-Modified-Since)' },
-      400: { description: 'A parameter is invalid (each named in details)', schema: errorSchema },
-      401: { description: 'Not authenticated', schema: errorSchema },
+      400: { description: 'A parameter is invalid (each named in details)', schema: standardError },
     },
   }, async (ctx, { actor, query }) => {
     rejectUnknownParams(ctx.query, known, true);
@@ -60,12 +58,11 @@ export function queryRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     const sort = parseSort(query.sort, query.order);
     const total = deps.jobs.count(filter, actor);
     const jobs = offset >= total ? [] : deps.jobs.query({ ...filter, sort, offset, limit }, actor);
-    const labels = deps.services.labels.labelsFor(jobs.map((job) => job.id));
     const now = deps.now();
     // A running job's runtime grows by itself: an answer holding one changes every second.
     setLastModified(ctx, jobs.some((job) => job.state === 'RUN') ? now : deps.services.clock.lastChange);
     ctx.body = {
-      items: jobs.map((job) => presentJobWithLabels(job, labels.get(job.id), now)),
+      items: presentJobDetails(jobs, (ids) => deps.services.labels.labelsFor(ids), now),
       total,
       offset,
       limit,

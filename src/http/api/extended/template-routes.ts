@@ -6,9 +6,9 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
-import { errorSchema } from '../../middleware/standard-errors.js';
+import { standardError } from '../../error-schemas.js';
 import { setLastModified } from '../../middleware/http-cache.js';
-import { presentJobWithLabels } from '../../presenters/job-labels.js';
+import { presentJobDetail } from '../../presenters/job.js';
 import { toF58 } from '../../../lib/jobid.js';
 import { parseTagRef } from '../../../domain/job-labels.js';
 import { templateCreateSchema, templateReplaceSchema, type JobTemplate } from '../../../domain/templates/template-definition.js';
@@ -23,8 +23,8 @@ const submitBody = z.strictObject({
     .meta({ description: 'Tags for the new job (it also gets template:<name>).' }),
   metadata: z.record(z.string(), z.string()).optional().meta({ description: 'Metadata for the new job.' }),
 });
-const NOT_FOUND = { description: 'No such template (or not shared with you)', schema: errorSchema };
-const BAD = { description: 'Invalid definition (each problem named in details)', schema: errorSchema };
+const NOT_FOUND = { description: 'No such template (or not shared with you)', schema: standardError };
+const BAD = { description: 'Invalid definition (each problem named in details)', schema: standardError };
 
 function presentTemplate(template: JobTemplate): Record<string, unknown> {
   return {
@@ -65,7 +65,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     tags: ['templates'],
     access: 'user',
     body: templateCreateSchema,
-    responses: { 201: { description: 'Created (Location: the template)', schema: templateSchema }, 400: BAD, 409: { description: 'The name is taken', schema: errorSchema } },
+    responses: { 201: { description: 'Created (Location: the template)', schema: templateSchema }, 400: BAD, 409: { description: 'The name is taken', schema: standardError } },
   }, async (ctx, { actor, body }) => {
     const template = templates.create(body, actor);
     ctx.status = 201;
@@ -95,7 +95,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     access: 'user',
     pathParams: NAME,
     body: templateReplaceSchema,
-    responses: { 200: { description: 'The template after the change', schema: templateSchema }, 400: BAD, 403: { description: 'Not yours', schema: errorSchema }, 404: NOT_FOUND },
+    responses: { 200: { description: 'The template after the change', schema: templateSchema }, 400: BAD, 403: { description: 'Not yours', schema: standardError }, 404: NOT_FOUND },
   }, async (ctx, { actor, body }) => {
     ctx.body = presentTemplate(templates.replace(ctx.params.name ?? '', body, actor));
   });
@@ -108,7 +108,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     tags: ['templates'],
     access: 'user',
     pathParams: NAME,
-    responses: { 204: { description: 'Deleted' }, 403: { description: 'Not yours', schema: errorSchema }, 404: NOT_FOUND },
+    responses: { 204: { description: 'Deleted' }, 403: { description: 'Not yours', schema: standardError }, 404: NOT_FOUND },
   }, async (ctx, { actor }) => {
     templates.remove(ctx.params.name ?? '', actor);
     ctx.status = 204;
@@ -124,9 +124,9 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     body: submitBody,
     responses: {
       201: { description: 'Submitted (Location: the job)', schema: templateSubmitResponseSchema },
-      400: { description: 'A parameter is missing or invalid (details name `params.<name>`)', schema: errorSchema },
+      400: { description: 'A parameter is missing or invalid (details name `params.<name>`)', schema: standardError },
       404: NOT_FOUND,
-      503: { description: 'Stopping, or the backend is unreachable', schema: errorSchema },
+      503: { description: 'Stopping, or the backend is unreachable', schema: standardError },
     },
   }, async (ctx, { actor, body }) => {
     const name = ctx.params.name ?? '';
@@ -139,7 +139,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
       jobid: toF58(job.id),
       template: name,
       params: values,
-      job: presentJobWithLabels(job, deps.services.labels.labelsFor([job.id]).get(job.id), deps.now()),
+      job: presentJobDetail(job, deps.services.labels.labelsFor([job.id]).get(job.id), deps.now()),
     };
   });
 

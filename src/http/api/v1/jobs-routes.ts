@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { AppError } from '../../../errors.js';
 import type { AppState } from '../../state.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
-import { presentJobDetail, presentJobSummary } from '../../presenters/job.js';
-import { presentJobWithLabels } from '../../presenters/job-labels.js';
+import { presentJobDetail, presentJobDetails, presentJobSummary } from '../../presenters/job.js';
 import { setLastModified } from '../../middleware/http-cache.js';
-import { jobIdParam } from './params.js';
+import { jobIdParam, JOBID_PATH } from './params.js';
 import { readSubmitRequest } from './submit-input.js';
 import { cancelQuery, envarsBody, listQuery, submitBody, submitQuery } from './schemas.js';
 import { cancelAnswer, jobListing, submitAccepted, submitRefused } from './responses.js';
@@ -15,10 +14,10 @@ import { jobDetailSchema } from '../../presenters/job-schemas.js';
 import { errorBody, invalidJobId } from '../../error-schemas.js';
 import type { ApiDeps } from './context.js';
 
-const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
 
 export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
+  const labelsOf = (ids: readonly bigint[]) => deps.extended.labels.labelsFor(ids);
 
   defineRoute(router, catalog, {
     method: 'post',
@@ -60,14 +59,12 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     const details = query.details ?? query.detail ?? false;
     const max = deps.config.maxPageLength;
     const jobs = deps.jobs.query({ sort: [], offset: query.offset ?? 0, limit: Math.min(query.limit ?? max, max) }, actor);
-    const now = deps.now();
     if (!details) {
       ctx.body = { jobs: jobs.map(presentJobSummary) };
-    } else if (query.listing) {
-      ctx.body = jobs.map((job) => presentJobDetail(job, now));
-    } else {
-      ctx.body = Object.fromEntries(jobs.map((job) => [job.id.toString(), presentJobDetail(job, now)]));
+      return;
     }
+    const presented = presentJobDetails(jobs, labelsOf, deps.now());
+    ctx.body = query.listing ? presented : Object.fromEntries(jobs.map((job, index) => [job.id.toString(), presented[index]]));
   });
 
   defineRoute(router, catalog, {
@@ -77,7 +74,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     summary: 'Job detail',
     tags: ['jobs'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     responses: {
       200: { description: 'The job, with its tags, metadata and hold (fields added to flux-restful-api\'s)', schema: jobDetailSchema },
       400: { description: 'Not a job id', schema: invalidJobId },
@@ -88,7 +85,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     const now = deps.now();
     // A running job's runtime grows by itself: its detail changes every second.
     setLastModified(ctx, job.state === 'RUN' ? now : deps.extended.clock.lastChange);
-    ctx.body = presentJobWithLabels(job, deps.extended.labels.labelsFor([job.id]).get(job.id), now);
+    ctx.body = presentJobDetail(job, deps.extended.labels.labelsFor([job.id]).get(job.id), now);
   });
 
   defineRoute(router, catalog, {
@@ -98,7 +95,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     summary: 'Cancel a job',
     tags: ['jobs'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     query: cancelQuery,
     responses: {
       200: { description: '`{"Message": "Job is requested to cancel.", "id": "<as given>"}`', schema: cancelAnswer },

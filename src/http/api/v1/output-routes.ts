@@ -21,7 +21,7 @@ import { outputQuery } from './schemas.js';
 import { outputPage } from './responses.js';
 import { errorBody, invalidJobId } from '../../error-schemas.js';
 import { openEventStream } from '../../stream/event-stream.js';
-import { jobIdParam } from './params.js';
+import { jobIdParam, JOBID_PATH } from './params.js';
 import type { ApiDeps } from './context.js';
 
 const NO_OUTPUT = 'The output does not exist yet, or the jobid is incorrect.';
@@ -57,7 +57,6 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
 
   const visibleJob = (ctx: ParameterizedContext<AppState>, actor: Actor): JobRecord => deps.jobs.get(jobIdParam(ctx.params.jobid), actor);
 
-  const JOBID = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
   const notFound = {
     400: { description: 'Not a job id', schema: invalidJobId },
     404: { description: 'No such job (or not yours)', schema: errorBody },
@@ -71,7 +70,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     description: 'Never blocks: returns what exists now and a cursor to continue from (`since`). `{"Output": [lines...], "cursor": N, ...}`.',
     tags: ['output'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     query: outputQuery,
     responses: {
       200: {
@@ -130,7 +129,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       'reconnect with `Last-Event-ID` to resume at the exact byte), `end` (data: OutputEndEvent, with the final job), `error` (data: OutputErrorEvent).',
     tags: ['output'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     query: outputQuery,
     responses: { 200: { description: 'An event stream', contentType: 'text/event-stream', schema: z.string() }, ...notFound },
   }, async (ctx, { actor, query }) => {
@@ -146,7 +145,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     description: 'The flux-restful-api stream: the raw output bytes as they are written, until the job ends.',
     tags: ['output'],
     access: 'user',
-    pathParams: JOBID,
+    pathParams: JOBID_PATH,
     query: outputQuery,
     responses: {
       200: { description: 'Output bytes as they come (or SSE, as followJobOutputEvents, with Accept: text/event-stream)', contentType: 'text/plain', schema: z.string(), alternatives: { 'text/event-stream': z.string() } },
@@ -226,7 +225,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
         }
         if (!events.signal.aborted) {
           const final = deps.jobs.find(job.id, actor) ?? job;
-          await events.send('end', stringifyJson({ reason: final.state === 'INACTIVE' ? 'job ended' : 'output ended', job: presentJobDetail(final, deps.now()) }));
+          await events.send('end', stringifyJson({ reason: final.state === 'INACTIVE' ? 'job ended' : 'output ended', job: presentJobDetail(final, deps.extended.labels.labelsFor([final.id]).get(final.id), deps.now()) }));
         }
       } catch (error: unknown) {
         const message = error instanceof Error ? error.message : String(error);

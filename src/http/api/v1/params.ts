@@ -2,6 +2,9 @@
 import { AppError } from '../../../errors.js';
 import { parseJobId, type JobId } from '../../../lib/jobid.js';
 
+/** The documentation of a `:jobid` path parameter. */
+export const JOBID_PATH = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };
+
 export function jobIdParam(raw: string | undefined): JobId {
   const text = raw ?? '';
   const id = parseJobId(text);

@@ -75,7 +75,7 @@ export const searchQuery = z.looseObject({
   'search[value]': param.string(1024).meta({ description: 'Text to look for in id, name, command, owner, state or result.' }),
   search: param.string(1024).meta({ description: 'Alias of search[value].' }),
   query: param.string(1024).meta({ description: 'Alias of search[value] (older clients send it).' }),
-}).meta({ description: 'Also DataTables columns[i][data], columns[i][search][value] (state, result, owner, name) and order[i][column]/order[i][dir].' });
+}).meta({ description: 'Also DataTables columns[i][data], columns[i][search][value] (state, result, owner, name; tags: `type:name`, comma-separated; held: true or false) and order[i][column]/order[i][dir].' });
 
 export const OUTPUT_STREAMS = ['stdout', 'stderr', 'all', 'combined', 'both'] as const;
 

@@ -2,13 +2,16 @@
  * `GET /v1/jobs/search`: DataTables server-side processing done in SQL. With `draw` present the
  * answer follows DataTables' contract (recordsFiltered = matches before paging); without it,
  * flux-restful-api's meaning (recordsFiltered = rows returned), which its clients assert.
+ * Column filters: state, result, owner, name, and (the job table's) tags and held.
  */
 import Router from '@koa/router';
 import { z } from 'zod';
 import { SORT_COLUMNS, type JobQuery, type SortColumn } from '../../../db/jobs-repository.js';
 import { JOB_RESULTS, JOB_STATES, type JobResult, type JobState } from '../../../domain/job.js';
+import { labelConditions, parseTagRef, type TagRef } from '../../../domain/job-labels.js';
+import { parseBoolean } from '../../../lib/parse.js';
 import type { AppState } from '../../state.js';
-import { presentJobDetail } from '../../presenters/job.js';
+import { presentJobDetails } from '../../presenters/job.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { param, parseWith } from '../../validation.js';
 import { searchQuery } from './schemas.js';
@@ -39,6 +42,7 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     description: 'Pages, sorts and filters in SQL. With `draw` the answer follows DataTables (recordsFiltered = matches before paging); without it, flux-restful-api (recordsFiltered = rows returned).',
     tags: ['jobs'],
     access: 'user',
+    noStore: true,
     query: searchQuery,
     responses: { 200: { description: 'One page of matching jobs', schema: searchPage } },
   }, async (ctx, { actor, query }) => {
@@ -55,6 +59,8 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     const results: JobResult[] = [];
     const owners: string[] = [];
     const names: string[] = [];
+    const tags: TagRef[] = [];
+    let held: boolean | undefined;
     for (let index = 0; index < MAX_COLUMNS; index += 1) {
       if (raw[`columns[${index}][data]`] === undefined) {
         continue;
@@ -72,6 +78,11 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
         owners.push(filter);
       } else if (column === 'name') {
         names.push(filter);
+      } else if (column === 'tags') {
+        // `type:name` or `name`, comma-separated: the job carries them all (a tag that cannot exist matches nothing).
+        tags.push(...filter.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '').map(parseTagRef));
+      } else if (column === 'held') {
+        held = parseBoolean(filter);
       }
     }
     for (let index = 0; index < MAX_COLUMNS; index += 1) {
@@ -92,19 +103,19 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       ...(results.length > 0 ? { results } : {}),
       ...(owners.length > 0 ? { owners } : {}),
       ...(names.length > 0 ? { names } : {}),
+      ...(tags.length > 0 || held !== undefined ? { extra: labelConditions({ tags, held }) } : {}),
     };
     const total = deps.jobs.count({}, actor);
-    const hasFilter = Boolean(text?.trim()) || states.length + results.length + owners.length + names.length > 0;
+    const hasFilter = Boolean(text?.trim()) || states.length + results.length + owners.length + names.length + tags.length > 0 || held !== undefined;
     const { rows, filtered } = hasFilter
       ? deps.jobs.page({ ...filter, sort, offset: start, limit }, actor)
       : { rows: start >= total ? [] : deps.jobs.query({ sort, offset: start, limit }, actor), filtered: total };
     const now = deps.now();
-    ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       draw: draw ?? 1,
       recordsTotal: total,
       recordsFiltered: draw === undefined ? rows.length : filtered,
-      data: rows.map((job) => presentJobDetail(job, now)),
+      data: presentJobDetails(rows, (ids) => deps.extended.labels.labelsFor(ids), now),
     };
   });
 

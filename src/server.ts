@@ -130,6 +130,13 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
   });
   const server = http.createServer({ maxHeaderSize: 64 * 1024, requestTimeout: 0 }, app.callback());
   server.keepAliveTimeout = 65_000;
+  // Once a stop begins, every answer closes its connection: a client that keeps a connection
+  // busy (a submit loop) would otherwise hold the drain open until the grace period forces it.
+  server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    if (stopping !== null && !response.headersSent) {
+      response.setHeader('Connection', 'close');
+    }
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

@@ -20,6 +20,11 @@ export interface ExitInfo {
 export interface SpawnedTask {
   pid: number;
   exited: Promise<ExitInfo>;
+  /**
+   * Stops this task from keeping jobgate's process alive: a stop that leaves jobs running must
+   * let the service exit while they go on (their status lands on disk for the next start).
+   */
+  release(): void;
 }
 
 export interface DetachedOptions {
@@ -67,7 +72,7 @@ export function spawnDetached(options: DetachedOptions): SpawnedTask {
     code: result.signal ? null : (result.exitCode ?? null),
     signal: signalNumber(result.signal),
   }));
-  return { pid, exited };
+  return { pid, exited, release: () => subprocess.unref() };
 }
 
 export interface TerminalOptions {
@@ -100,7 +105,9 @@ export function spawnTerminal(options: TerminalOptions): SpawnedTask {
       resolve(signal ? { code: null, signal } : { code: exitCode, signal: null });
     });
   });
-  return { pid: terminal.pid, exited };
+  // A terminal cannot outlive its master side: released, the task gets the SIGHUP of a closed
+  // terminal, as it would when jobgate exits.
+  return { pid: terminal.pid, exited, release: () => (terminal as unknown as { destroy(): void }).destroy() };
 }
 
 /** Sends a signal to a whole process group; false when the group is already gone. */

@@ -51,6 +51,9 @@ function report(records: TallyRecord[], seconds: number): string {
     `  duplicated       ${number(total.duplicated)}`,
     `  5xx              ${number(total.serverErrors)}   (besides: ${total.refusedWhileDown} × 503 with Retry-After during outages the suite caused: backend down, disk full)`,
     `  hangs            ${number(total.hangs)}`,
+    process.env.SLURM_CONF
+      ? `  real Slurm faults: included (SLURM_CONF=${process.env.SLURM_CONF})`
+      : '  real Slurm faults: not part of this run (no SLURM_CONF; start test/slurm/cluster/start-slurm.sh as root and export it)',
   ];
   for (const record of records) {
     for (const figure of record.figures) {

@@ -335,8 +335,13 @@ export class FluxExecutor implements Executor {
       await Promise.all(missing.slice(index, index + 16).map((item) => this.reconcile(conn, item.id, item.restored)));
     }
     for (const job of this.jobs.values()) {
-      if (job.started && !job.watching && !job.outputDone && job.pendingClean === null) {
+      if (job.started && !job.watching && !job.outputDone) {
         this.openOutput(job);
+        if (job.pendingClean !== null && job.watching) {
+          // It ended while the connection was down, its output not all read: the new watch
+          // gets a grace of its own (the old one's ran out while nothing could arrive).
+          this.armCleanGrace(job);
+        }
       }
     }
     this.backlogFinished?.();
@@ -434,10 +439,26 @@ export class FluxExecutor implements Executor {
       this.openOutput(job);
     }
     if (job.watching && !job.outputDone) {
-      job.cleanTimer = setTimeout(() => this.finishClean(job), this.options.outputGraceMs ?? 3000);
+      this.armCleanGrace(job);
       return;
     }
     this.finishClean(job);
+  }
+
+  /** Waits for the rest of an ended job's output, at most outputGraceMs from now. */
+  private armCleanGrace(job: TrackedJob): void {
+    if (job.cleanTimer !== null) {
+      clearTimeout(job.cleanTimer);
+    }
+    job.cleanTimer = setTimeout(() => {
+      job.cleanTimer = null;
+      if (this.conn === null && !this.stopping) {
+        // Nothing can arrive while the connection is down: the reconnection watches again.
+        return;
+      }
+      this.sink.log('warn', 'a job ended but Flux did not send the end of its output in time; what came is kept', { job: job.id.toString() });
+      this.finishClean(job);
+    }, this.options.outputGraceMs ?? 3000);
   }
 
   private finishClean(job: TrackedJob): void {

@@ -58,6 +58,8 @@ interface RunningTask {
   pid: number;
   start: string | null;
   exit: ExitInfo | null;
+  /** Lets jobgate exit while the task runs on (absent for tasks picked up after a restart). */
+  release?: () => void;
 }
 
 interface RunningJob {
@@ -337,7 +339,7 @@ export class LocalExecutor implements Executor {
         fs.closeSync(stderrFd);
       }
     }
-    const task: RunningTask = { rank, pid: spawned.pid, start: processStartTicks(spawned.pid), exit: null };
+    const task: RunningTask = { rank, pid: spawned.pid, start: processStartTicks(spawned.pid), exit: null, release: spawned.release };
     spawned.exited.then(
       (exit) => this.taskExited(running, task, exit),
       () => this.taskExited(running, task, { code: null, signal: 9 }),
@@ -633,6 +635,9 @@ export class LocalExecutor implements Executor {
       for (const running of this.running.values()) {
         for (const timer of running.timers) {
           clearTimeout(timer);
+        }
+        for (const task of running.tasks) {
+          task.release?.();
         }
       }
       return;

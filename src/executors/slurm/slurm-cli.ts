@@ -8,6 +8,7 @@ import { runCommand, type CommandResult } from '../process.js';
 import { ExecutorError } from '../types.js';
 import { parseSacct, parseSqueueJson, SACCT_FIELDS, type SlurmJobRecord } from './slurm-record.js';
 import { parseSinfoJson, type SlurmNode } from './slurm-nodes.js';
+import { SlurmAnswerError } from './json-errors.js';
 
 /** Slurm prefixes its messages with `sbatch: error: `; the message is the rest. */
 export function slurmMessage(result: CommandResult, program: string): string {
@@ -33,6 +34,18 @@ export function isUnreachable(message: string): boolean {
 function failure(result: CommandResult, program: string): ExecutorError {
   const message = slurmMessage(result, program);
   return new ExecutorError(isUnreachable(message) || result.startError !== null || result.timedOut ? 'unavailable' : 'invalid', message);
+}
+
+/** A JSON answer that says slurmctld could not be read: unavailable (503), never "no jobs". */
+function unavailableOnRefusal<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error: unknown) {
+    if (error instanceof SlurmAnswerError) {
+      throw new ExecutorError('unavailable', error.message);
+    }
+    throw error;
+  }
 }
 
 /** Finds a program on a PATH (the full path goes into batch scripts, whose PATH is the job's). */
@@ -81,7 +94,7 @@ export class SlurmCli implements SlurmCommands {
     if (result.exitCode !== 0) {
       throw failure(result, 'squeue');
     }
-    return parseSqueueJson(result.stdout);
+    return unavailableOnRefusal(() => parseSqueueJson(result.stdout));
   }
 
   /** Finished jobs from the job-completion record (works without slurmdbd). */
@@ -101,7 +114,7 @@ export class SlurmCli implements SlurmCommands {
     if (result.exitCode !== 0) {
       throw failure(result, 'sinfo');
     }
-    return parseSinfoJson(result.stdout);
+    return unavailableOnRefusal(() => parseSinfoJson(result.stdout));
   }
 
   /** Submits a batch script; `env` is the job's (sbatch hands it on). Returns the job id. */

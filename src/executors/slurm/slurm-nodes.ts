@@ -1,4 +1,5 @@
 /** Nodes as `sinfo --json` reports them, in the executor contract's terms. */
+import { refuseErrors } from './json-errors.js';
 import type { NodeInfo } from '../types.js';
 
 type Json = Record<string, unknown>;
@@ -39,6 +40,7 @@ export interface SlurmNode {
 
 export function parseSinfoJson(text: string): SlurmNode[] {
   const parsed: unknown = JSON.parse(text);
+  refuseErrors('sinfo --json', parsed);
   const nodes = (parsed as Json | null)?.nodes;
   if (!Array.isArray(nodes)) {
     throw new Error('sinfo --json: no "nodes" array in its answer');

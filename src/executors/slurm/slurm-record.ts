@@ -25,6 +25,7 @@ export interface SlurmJobRecord {
   partition: string;
 }
 
+import { refuseErrors } from './json-errors.js';
 type Json = Record<string, unknown>;
 
 function num(value: unknown, fallback = 0): number {
@@ -38,6 +39,7 @@ function str(value: unknown): string {
 /** Parses `squeue --json` (OpenAPI v0.0.38 shape). Its filters are ignored, so this reads every job. */
 export function parseSqueueJson(text: string): Map<number, SlurmJobRecord> {
   const parsed: unknown = JSON.parse(text);
+  refuseErrors('squeue --json', parsed);
   const jobs = (parsed as Json | null)?.jobs;
   const records = new Map<number, SlurmJobRecord>();
   if (!Array.isArray(jobs)) {

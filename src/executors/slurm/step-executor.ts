@@ -348,7 +348,7 @@ export class SlurmStepExecutor implements Executor {
   }
 
   /** Records the fatal exception that explains the job's end (only the first one counts). */
-  private raise(job: StepJob, type: 'cancel' | 'timeout' | 'alloc', note: string): void {
+  private raise(job: StepJob, type: 'cancel' | 'timeout' | 'alloc' | 'lost', note: string): void {
     if (job.done || job.excepted) {
       return;
     }
@@ -395,6 +395,15 @@ export class SlurmStepExecutor implements Executor {
       sink.event({ id: job.id, t: this.stamp(job), name: 'clean' });
       this.dispatch();
       return;
+    }
+    if (exit.signal !== null && job.ending === null && !this.stopping) {
+      // jobgate signals srun only while ending a job: someone else killed it (kill -9, the OOM
+      // killer). Its step may run on unwatched, its output unread: end the step and say why.
+      const stepId = job.stderr.stepId;
+      this.raise(job, 'lost', `srun (pid ${job.srun?.pid ?? '?'}), which ran this job's step, was killed by signal ${exit.signal}; the step was canceled`);
+      if (stepId !== null) {
+        void this.options.cli.scancel(stepId).catch(() => undefined);
+      }
     }
     this.started(job);
     job.done = true;

@@ -11,6 +11,7 @@ import type { AppState } from '../state.js';
 
 export interface ErrorLogger {
   error(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 interface HttpishError {
@@ -63,7 +64,11 @@ export function errorRenderer(options: { logger: ErrorLogger; renderPage?: (ctx:
       }
     } catch (caught: unknown) {
       const error = fromUnknown(caught);
-      if (error.status >= 500) {
+      if (error.status === 503 || error.status === 502) {
+        // The backend or the disk is away, and the answer says so: one line, not a stack per request.
+        const log = ctx.state.log ?? options.logger;
+        log.warn({ requestId: ctx.state.requestId, path: ctx.path, status: error.status, reason: error.message }, 'request refused: unavailable');
+      } else if (error.status >= 500) {
         // The request's own logger already carries its id.
         if (ctx.state.log !== undefined) {
           ctx.state.log.error({ err: caught, path: ctx.path }, 'request failed');

@@ -2,6 +2,7 @@ import test from 'ava';
 import { expandCounts, expandHostlist } from '../../../src/executors/slurm/hostlist.js';
 import { parseSacct, parseSqueueJson, waitStatusOf } from '../../../src/executors/slurm/slurm-record.js';
 import { gpusOf, parseSinfoJson } from '../../../src/executors/slurm/slurm-nodes.js';
+import { SlurmAnswerError } from '../../../src/executors/slurm/json-errors.js';
 import { allocationFromEnv } from '../../../src/executors/slurm/allocation.js';
 import { SACCT_LINES, SINFO_JSON, SQUEUE_JSON } from './samples.js';
 
@@ -29,7 +30,16 @@ test('squeue --json: every job with its state, wait status, times and nodes', (t
 });
 
 test('squeue --json without a jobs array is an error, not an empty cluster', (t) => {
-  t.throws(() => parseSqueueJson('{"errors": [{"error": "Unable to contact slurm controller"}]}'), { message: /no "jobs" array/ });
+  t.throws(() => parseSqueueJson('{"meta": {"plugin": {"type": "openapi/v0.0.38"}}}'), { message: /no "jobs" array/ });
+});
+
+test('squeue and sinfo --json with slurmctld down (exit 0, an errors array, no jobs) are errors, not an empty cluster', (t) => {
+  // Their answers, verbatim, with slurmctld stopped (Slurm 22.05).
+  const squeue = '{"errors": [{"description": "Failed while looking for jobs", "error_number": -1, "error": "Unspecified error", "source": "slurm_load_jobs"}], "jobs": []}';
+  const sinfo = '{"errors": [{"error": "Unspecified error", "errno": -1}], "nodes": []}';
+  t.throws(() => parseSqueueJson(squeue), { instanceOf: SlurmAnswerError, message: 'squeue --json could not read from slurmctld: Failed while looking for jobs: Unspecified error' });
+  t.throws(() => parseSinfoJson(sinfo), { instanceOf: SlurmAnswerError, message: 'sinfo --json could not read from slurmctld: Unspecified error' });
+  t.is(parseSqueueJson('{"errors": [], "jobs": []}').size, 0, 'an empty errors array is a real empty queue');
 });
 
 test('ExitCode code:signal becomes a wait status', (t) => {

@@ -357,14 +357,7 @@ export class LocalExecutor implements Executor {
       // The wrapper traps the signals jobgate sends; a signal ended it only when someone else
       // killed it (kill -9, the OOM killer). Its command may run on unwatched: end the job.
       running.ending = 'lost';
-      this.emitter().event({
-        id: running.id,
-        t: this.now(),
-        name: 'exception',
-        type: 'lost',
-        severity: 0,
-        note: `task ${task.rank}: its supervising process (pid ${task.pid}) was killed by signal ${exit.signal}; the job's processes were ended`,
-      });
+      this.raiseLost(running, `task ${task.rank}: its supervising process (pid ${task.pid}) was killed by signal ${exit.signal}; the job's processes were ended`);
       signalGroup(task.pid, 'SIGKILL');
       this.terminate(running);
     }
@@ -519,7 +512,7 @@ export class LocalExecutor implements Executor {
     sink.log('info', 'a job started just before jobgate stopped was picked up, not started again', { job: job.id.toString(), tasks: marks.length });
     if (marks.length < job.spec.numTasks) {
       running.ending = 'lost';
-      sink.event({ id: job.id, t: this.now(), name: 'exception', type: 'lost', severity: 0, note: `jobgate stopped while starting this job: ${marks.length} of its ${job.spec.numTasks} tasks started; they were ended` });
+      this.raiseLost(running, `jobgate stopped while starting this job: ${marks.length} of its ${job.spec.numTasks} tasks started; they were ended`);
       this.terminate(running);
     }
     this.watchReattached(running, job.output, job.spec.tty, running.ending === null ? job.spec.runtime : 0, t);
@@ -542,6 +535,11 @@ export class LocalExecutor implements Executor {
       this.reattachTimer = setInterval(() => this.pollReattached(), this.options.reattachPollMs ?? 250);
       this.reattachTimer.unref();
     }
+  }
+
+  /** A job whose tasks jobgate can no longer account for: it ends, and the note says why. */
+  private raiseLost(running: RunningJob, note: string): void {
+    this.emitter().event({ id: running.id, t: this.now(), name: 'exception', type: 'lost', severity: 0, note });
   }
 
   private readStatus(running: RunningJob, rank: number): ExitInfo | null {
@@ -581,14 +579,7 @@ export class LocalExecutor implements Executor {
     const exits = running.tasks.map((task) => task.exit ?? { code: null, signal: null });
     const unknown = exits.filter((exit) => exit.code === null && exit.signal === null).length;
     if (unknown > 0 || running.tasks.length === 0) {
-      this.emitter().event({
-        id: running.id,
-        t: this.now(),
-        name: 'exception',
-        type: 'lost',
-        severity: 0,
-        note: `jobgate was restarted and ${unknown || 'all'} task(s) of this job ended without recording an exit status`,
-      });
+      this.raiseLost(running, `jobgate was restarted and ${unknown || 'all'} task(s) of this job ended without recording an exit status`);
       const known = exits.filter((exit) => exit.code !== null || exit.signal !== null);
       this.finish(running, known.length > 0 ? combineStatus(known) : null);
       return;

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Client } from './http-client.js';
+import { waitFor } from '../../helpers/test-server.js';
 
 export interface ExportedJob {
   id: string;
@@ -44,18 +45,8 @@ export async function countJobs(client: Client, filter: Record<string, string>):
 }
 
 /** Polls until `check` gives a value, or throws after `timeoutMs`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+export function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 100): Promise<T> {
+  return waitFor(check, timeoutMs, what, everyMs);
 }
 
 /** Named pipes in `dir`, each opened read-write by the test (which never blocks on Linux). */

@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { JobId } from '../../lib/jobid.js';
-import { toF58 } from '../../lib/jobid.js';
 import type { JobSpec } from '../../domain/job.js';
 import {
   ExecutorError,
@@ -26,11 +25,12 @@ import {
   type SubmitOutcome,
 } from '../types.js';
 import { bootId, isProcessAlive, processStartTicks, signalGroup, spawnDetached, spawnTerminal, type ExitInfo } from '../process.js';
-import { ResourcePool, formatIdset } from './resources.js';
+import { ResourcePool } from './resources.js';
 import { resolveExecutable } from './resolve.js';
 import { decodeLocalRef, encodeLocalRef, type LocalRef, type TaskRef } from './task-ref.js';
 import { WRAPPER_SHELL, wrapperArgs } from './task-wrapper.js';
 import { clearLaunchMark, readLaunchMarks, statusFileOf, type MarkedTask } from './launch-marks.js';
+import { combineStatus, coresNeeded, taskEnv, type QueuedJob, type RunningJob, type RunningTask } from './running-job.js';
 import { workdirProblems } from '../workdir-check.js';
 import type { LiveOutput } from '../../output/live-output.js';
 
@@ -42,55 +42,6 @@ export interface LocalExecutorOptions {
   /** Interval for checking re-attached tasks (which are not our children any more). */
   reattachPollMs?: number;
   now?: () => number;
-}
-
-interface QueuedJob {
-  id: JobId;
-  spec: JobSpec;
-  env: Record<string, string>;
-  output: LiveOutput;
-  urgency: number;
-  order: number;
-}
-
-interface RunningTask {
-  rank: number;
-  pid: number;
-  start: string | null;
-  exit: ExitInfo | null;
-  /** Lets jobgate exit while the task runs on (absent for tasks picked up after a restart). */
-  release?: () => void;
-}
-
-interface RunningJob {
-  id: JobId;
-  cores: number[];
-  gpus: number[];
-  tasks: RunningTask[];
-  statusDir: string;
-  /** Why jobgate is ending the job, if it is: canceled, out of time, or a task lost its wrapper. */
-  ending: 'cancel' | 'timeout' | 'lost' | null;
-  timers: NodeJS.Timeout[];
-  reattached: boolean;
-  finished: boolean;
-}
-
-function coresNeeded(spec: JobSpec, total: number): number {
-  return spec.exclusive ? total : spec.numTasks * spec.coresPerTask;
-}
-
-/** Flux's job exit status: the highest task status (signals count as 128+N), as a wait status. */
-function combineStatus(exits: ExitInfo[]): number {
-  let highest = 0;
-  let rawSignal: number | null = null;
-  for (const exit of exits) {
-    const code = exit.signal !== null ? 128 + exit.signal : (exit.code ?? 0);
-    if (code >= highest) {
-      highest = code;
-      rawSignal = exit.signal;
-    }
-  }
-  return rawSignal !== null ? rawSignal : highest << 8;
 }
 
 export class LocalExecutor implements Executor {
@@ -298,34 +249,11 @@ export class LocalExecutor implements Executor {
     return { boot: this.boot, cores: running.cores, gpus: running.gpus, tty, tasks };
   }
 
-  private taskEnv(job: QueuedJob, running: RunningJob, rank: number): Record<string, string> {
-    const env: Record<string, string> = {
-      ...job.env,
-      JOBGATE_JOB_ID: job.id.toString(),
-      JOBGATE_JOB_ID_F58: toF58(job.id, true),
-      JOBGATE_TASK_RANK: String(rank),
-      JOBGATE_JOB_SIZE: String(job.spec.numTasks),
-      JOBGATE_CORES: formatIdset(running.cores),
-      FLUX_TASK_RANK: String(rank),
-      FLUX_TASK_LOCAL_ID: String(rank),
-      FLUX_JOB_SIZE: String(job.spec.numTasks),
-      FLUX_JOB_NNODES: '1',
-    };
-    if (running.gpus.length > 0) {
-      const perTask = job.spec.gpusPerTask;
-      env.CUDA_VISIBLE_DEVICES = running.gpus.slice(rank * perTask, (rank + 1) * perTask).join(',');
-    }
-    if (job.spec.tty) {
-      env.TERM = job.env.TERM ?? 'xterm-256color';
-    }
-    return env;
-  }
-
   private spawnTask(job: QueuedJob, running: RunningJob, rank: number, cwd: string): RunningTask {
     const statusFile = statusFileOf(running.statusDir, rank);
     clearLaunchMark(statusFile);
     const args = wrapperArgs(statusFile, job.spec.command);
-    const env = this.taskEnv(job, running, rank);
+    const env = taskEnv(job, running, rank);
     let spawned;
     if (job.spec.tty) {
       spawned = spawnTerminal({ file: WRAPPER_SHELL, args, env, cwd, onData: (data) => job.output.append('stdout', data) });

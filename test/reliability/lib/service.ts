@@ -58,8 +58,30 @@ export async function startService(dataDir: string, args: string[] = [], env: Re
       }
       await exit();
       client.close();
+      killLeftoverTasks(dataDir);
     },
   };
+}
+
+/**
+ * Ends the task process groups a stopped jobgate left running on purpose (a SIGTERM leaves
+ * jobs running for the next start; with auth on, service/stop is refused and a signal is sent),
+ * so no test leaves processes behind. A task's wrapper names its status file under the data dir.
+ */
+function killLeftoverTasks(dataDir: string): void {
+  const marker = `${dataDir}/jobs/`;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) {
+        process.kill(-Number(entry), 'SIGKILL');
+      }
+    } catch {
+      // gone meanwhile, or not a group leader: its group ends with its leader's
+    }
+  }
 }
 
 /** Samples a process's RSS every `everyMs` until stopped; the peak and the last value, in MiB. */

@@ -94,3 +94,44 @@ export async function sleep(ms: number): Promise<void> {
 export function fmt(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
+
+/** GETs `url` `rounds` times in a row: each round's time seen by the client and by the server (Server-Timing), and the last body. */
+export async function timedGets(url: string, rounds: number): Promise<{ client: number[]; server: number[]; body: string }> {
+  const client: number[] = [];
+  const server: number[] = [];
+  let body = '';
+  for (let index = 0; index < rounds; index += 1) {
+    const started = performance.now();
+    const response = await request(url);
+    if (response.status !== 200) throw new Error(`${url}: ${response.status} ${response.body}`);
+    client.push(performance.now() - started);
+    server.push(serverTiming(response.headers));
+    body = response.body;
+  }
+  return { client, server, body };
+}
+
+/** One line of a benchmark's report. */
+export interface Figure {
+  name: string;
+  value: string;
+  target?: string;
+}
+
+/**
+ * Times each listing query (5 warm-up GETs, then `rounds`): a figure per query with its
+ * percentiles and how many jobs it matched, and every round's times for the overall figure.
+ */
+export async function timeQueries(label: string, queries: readonly (readonly [string, string])[], rounds: number, matches: (body: string) => number): Promise<{ figures: Figure[]; client: number[]; server: number[] }> {
+  const figures: Figure[] = [];
+  const client: number[] = [];
+  const server: number[] = [];
+  for (const [name, url] of queries) {
+    await timedGets(url, 5);
+    const result = await timedGets(url, rounds);
+    client.push(...result.client);
+    server.push(...result.server);
+    figures.push({ name: `${label}: ${name}`, value: `p50 ${fmt(percentile(result.client, 50), 1)} ms, p99 ${fmt(percentile(result.client, 99), 1)} ms (server p50 ${fmt(percentile(result.server, 50), 1)} ms; ${matches(result.body).toLocaleString('en')} matches)` });
+  }
+  return { figures, client, server };
+}

@@ -11,9 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, closeDatabase } from '../src/db/database.js';
 import { JobLabelsRepository } from '../src/db/job-labels-repository.js';
-import { fmt, percentile, request, rssMb, serverTiming, sleep, startJobgate, type Jobgate } from './lib.js';
+import { fmt, percentile, rssMb, sleep, startJobgate, timedGets, timeQueries, type Figure, type Jobgate } from './lib.js';
 import { seedJobs } from './seed.js';
-import type { Figure } from './local.js';
 
 const JOBS = 100_000;
 
@@ -29,21 +28,6 @@ function seedLabels(dataDir: string): void {
     });
   });
   closeDatabase(db);
-}
-
-async function queryLatency(url: string, query: string, rounds: number): Promise<{ client: number[]; server: number[]; total: number }> {
-  const client: number[] = [];
-  const server: number[] = [];
-  let total = 0;
-  for (let index = 0; index < rounds; index += 1) {
-    const started = performance.now();
-    const response = await request(`${url}/v1/jobs/query?${query}`);
-    if (response.status !== 200) throw new Error(`${query}: ${response.status} ${response.body}`);
-    client.push(performance.now() - started);
-    server.push(serverTiming(response.headers));
-    total = (JSON.parse(response.body) as { total: number }).total;
-  }
-  return { client, server, total };
 }
 
 interface ExportRun {
@@ -101,15 +85,10 @@ export async function benchListing(log: (line: string) => void): Promise<Figure[
       ['no filter, sort name desc, deep page (offset 90,000)', 'sort=-name&offset=90000&limit=100'],
       ['1,000 per page, sort owner then newest', 'sort=owner,-t_submit&limit=1000'],
     ];
-    const allClient: number[] = [];
-    const allServer: number[] = [];
-    for (const [name, query] of queries) {
-      await queryLatency(server.url, query, 5);
-      const result = await queryLatency(server.url, query, 40);
-      allClient.push(...result.client);
-      allServer.push(...result.server);
-      figures.push({ name: `query: ${name}`, value: `p50 ${fmt(percentile(result.client, 50), 1)} ms, p99 ${fmt(percentile(result.client, 99), 1)} ms (server p50 ${fmt(percentile(result.server, 50), 1)} ms; ${result.total.toLocaleString('en')} matches)` });
-    }
+    const url = server.url;
+    const queried = await timeQueries('query', queries.map(([name, query]) => [name, `${url}/v1/jobs/query?${query}`] as const), 40, (body) => (JSON.parse(body) as { total: number }).total);
+    figures.push(...queried.figures);
+    const [allClient, allServer] = [queried.client, queried.server];
     figures.push({ name: 'query latency, all of the above, 100,000 jobs: p50 / p99', value: `${fmt(percentile(allClient, 50), 1)} / ${fmt(percentile(allClient, 99), 1)} ms (server ${fmt(percentile(allServer, 50), 1)} / ${fmt(percentile(allServer, 99), 1)} ms)` });
 
     const idle = rssMb(server.pid);
@@ -123,7 +102,7 @@ export async function benchListing(log: (line: string) => void): Promise<Figure[
     // A slow client: the export waits for it, memory stays flat, other requests are answered.
     const slow = timedExport(server, 'format=csv&fields=id,name,state', 2);
     await sleep(1000);
-    const during = await queryLatency(server.url, 'limit=100', 20);
+    const during = await timedGets(`${server.url}/v1/jobs/query?limit=100`, 20);
     const slowRun = await slow;
     figures.push({ name: 'export read slowly by its client', value: `${fmt(slowRun.seconds, 1)} s for ${fmt(slowRun.bytes / 1e6, 1)} MB; RSS peak ${fmt(slowRun.peakRss, 0)} MB; meanwhile query p50 ${fmt(percentile(during.client, 50), 1)} ms` });
     await server.stop();

@@ -7,15 +7,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fmt, idOf, percentile, request, rssMb, serverTiming, sleep, startJobgate, type Jobgate } from './lib.js';
+import { fmt, idOf, percentile, request, rssMb, sleep, startJobgate, timeQueries, type Figure, type Jobgate } from './lib.js';
 import { seedJobs } from './seed.js';
+import { SseParser } from '../src/client/sse.js';
 import { benchTableDraws } from './table.js';
 
-export interface Figure {
-  name: string;
-  value: string;
-  target?: string;
-}
+export type { Figure };
 
 async function submitThroughput(url: string, clients: number, total: number, query: string): Promise<number> {
   let issued = 0;
@@ -55,21 +52,16 @@ async function outputLatency(url: string, lines: number): Promise<number[]> {
   const latencies: number[] = [];
   await new Promise<void>((resolve, reject) => {
     http.get(`${url}/v1/jobs/${id}/output/events`, { headers: { Accept: 'text/event-stream' } }, (res) => {
-      let buffer = '';
+      const parser = new SseParser();
       res.setEncoding('utf8');
       res.on('data', (text: string) => {
         const now = Date.now();
-        buffer += text;
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary >= 0) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          boundary = buffer.indexOf('\n\n');
-          if (block.includes('event: output')) {
-            const data = JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { data: string };
+        for (const event of parser.push(text)) {
+          if (event.event === 'output') {
+            const data = JSON.parse(event.data) as { data: string };
             for (const line of data.data.split('\n').filter(Boolean)) latencies.push(now - Number(line));
           }
-          if (block.includes('event: end')) {
+          if (event.event === 'end') {
             res.destroy();
             resolve();
           }
@@ -79,20 +71,6 @@ async function outputLatency(url: string, lines: number): Promise<number[]> {
     }).on('error', reject);
   });
   return latencies;
-}
-
-async function searchLatency(url: string, query: string, rounds: number): Promise<{ client: number[]; server: number[]; filtered: number }> {
-  const client: number[] = [];
-  const server: number[] = [];
-  let filtered = 0;
-  for (let index = 0; index < rounds; index += 1) {
-    const started = performance.now();
-    const response = await request(`${url}/v1/jobs/search?${query}`);
-    client.push(performance.now() - started);
-    server.push(serverTiming(response.headers));
-    filtered = (JSON.parse(response.body) as { recordsFiltered: number }).recordsFiltered;
-  }
-  return { client, server, filtered };
 }
 
 function dataTablesQuery(search: string, orderColumn: string, dir: 'asc' | 'desc', start = 0, extra = ''): string {
@@ -140,15 +118,10 @@ export async function benchLocal(log: (line: string) => void): Promise<Figure[]>
       ['owner alice + text "hpl", sort t_submit desc', dataTablesQuery('hpl', 't_submit', 'desc', 0, '&columns[2][search][value]=alice')],
       ['no filter, sort id desc, deep page', dataTablesQuery('', 'id', 'desc', 90000)],
     ];
-    const allClient: number[] = [];
-    const allServer: number[] = [];
-    for (const [name, query] of queries) {
-      await searchLatency(server.url, query, 5);
-      const result = await searchLatency(server.url, query, 60);
-      allClient.push(...result.client);
-      allServer.push(...result.server);
-      figures.push({ name: `search: ${name}`, value: `p50 ${fmt(percentile(result.client, 50), 1)} ms, p99 ${fmt(percentile(result.client, 99), 1)} ms (server p50 ${fmt(percentile(result.server, 50), 1)} ms; ${result.filtered} matches)` });
-    }
+    const url = server.url;
+    const searched = await timeQueries('search', queries.map(([name, query]) => [name, `${url}/v1/jobs/search?${query}`] as const), 60, (body) => (JSON.parse(body) as { recordsFiltered: number }).recordsFiltered);
+    figures.push(...searched.figures);
+    const [allClient, allServer] = [searched.client, searched.server];
     figures.push({ name: 'search latency, all queries, 100,000 jobs: p50 / p99', value: `${fmt(percentile(allClient, 50), 1)} / ${fmt(percentile(allClient, 99), 1)} ms (server ${fmt(percentile(allServer, 50), 1)} / ${fmt(percentile(allServer, 99), 1)} ms)`, target: 'p50 < 25 ms' });
     figures.push(...(await benchTableDraws(server.url, server.pid)));
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fmt, percentile, request, serverTiming, startJobgate } from './lib.js';
-import type { Figure } from './local.js';
+import type { Figure } from './lib.js';
 import { seedJobs } from './seed.js';
 
 /** The table's columns in order, as the page names them (`select` sends an empty data name), then `held` (a filter without a column). */

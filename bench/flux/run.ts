@@ -24,6 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { resolveExecutable } from '../../src/executors/resolve-executable.js';
+import { readEvents } from '../../src/client/sse.js';
 
 const JOBS = Number(process.env.JOBGATE_BENCH_JOBS ?? 1000);
 const CLIENTS = Number(process.env.JOBGATE_BENCH_CLIENTS ?? 32);
@@ -33,16 +35,8 @@ function findFlux(): string | null {
   if (explicit !== undefined && explicit !== '') {
     return path.resolve(explicit);
   }
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const candidate = path.join(dir, 'flux');
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      continue;
-    }
-  }
-  return null;
+  const found = resolveExecutable('flux', process.env.PATH ?? '', process.cwd());
+  return found.ok ? found.file : null;
 }
 
 function run(file: string, args: string[], stdio: 'inherit' | 'pipe' = 'pipe'): Promise<{ code: number; stdout: string }> {
@@ -144,32 +138,25 @@ async function outputLatency(base: string): Promise<number[]> {
   const id = /"id":\s*(\d+)/.exec(await submitted.text())?.[1] ?? '';
   const response = await fetch(`${base}/v1/jobs/${id}/output/events?stream=stdout`);
   const latencies: number[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
   let pending = '';
-  for await (const chunk of response.body ?? []) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const message = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
-      if (message.includes('event: end')) {
-        return latencies;
-      }
-      const data = /^data: (.*)$/m.exec(message)?.[1];
-      if (!message.includes('event: output') || data === undefined) {
-        continue;
-      }
-      const arrived = Date.now() / 1000;
-      pending += (JSON.parse(data) as { data: string }).data;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const printed = Number(line);
-        if (Number.isFinite(printed)) {
-          latencies.push((arrived - printed) * 1000);
-        }
+  if (response.body === null) {
+    return latencies;
+  }
+  for await (const event of readEvents(response.body)) {
+    if (event.event === 'end') {
+      return latencies;
+    }
+    if (event.event !== 'output') {
+      continue;
+    }
+    const arrived = Date.now() / 1000;
+    pending += (JSON.parse(event.data) as { data: string }).data;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const printed = Number(line);
+      if (Number.isFinite(printed)) {
+        latencies.push((arrived - printed) * 1000);
       }
     }
   }

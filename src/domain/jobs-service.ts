@@ -307,8 +307,9 @@ export class JobService extends EventEmitter<Events> {
 
     const id = this.ids.next();
     const job = record(id);
-    // The output folder first: a disk that cannot take it refuses the job before anything is stored.
-    this.output.reopen(id);
+    // The output folder first: a disk that cannot take it refuses the job before anything is
+    // stored. A fresh id has no output yet: create, not reopen (no index to read back).
+    this.output.create(id);
     try {
       await insert(job);
     } catch (error: unknown) {

@@ -1,11 +1,8 @@
-/** A minimal Server-Sent Events reader for tests (text/event-stream framing over http). */
+/** A Server-Sent Events connection for tests: the client's own framing over Node's http, with waits and pauses. */
 import http from 'node:http';
+import { SseParser, type SseEvent } from '../../src/client/sse.js';
 
-export interface SseEvent {
-  event: string;
-  data: string;
-  id?: string;
-}
+export type { SseEvent };
 
 export interface SseConnection {
   events: SseEvent[];
@@ -26,32 +23,14 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
     const request = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (response) => {
       const events: SseEvent[] = [];
       const waiters: { predicate: (event: SseEvent) => boolean; resolve: (event: SseEvent) => void }[] = [];
-      let buffer = '';
+      const parser = new SseParser();
       let endResolve: () => void = () => undefined;
       const ended = new Promise<void>((done) => {
         endResolve = done;
       });
       response.setEncoding('utf8');
       response.on('data', (text: string) => {
-        buffer += text;
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary >= 0) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          boundary = buffer.indexOf('\n\n');
-          const event: SseEvent = { event: 'message', data: '' };
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':') || line === '') continue;
-            const colon = line.indexOf(':');
-            const field = colon < 0 ? line : line.slice(0, colon);
-            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'event') event.event = value;
-            else if (field === 'data') data.push(value);
-            else if (field === 'id') event.id = value;
-          }
-          if (data.length === 0 && event.event === 'message') continue;
-          event.data = data.join('\n');
+        for (const event of parser.push(text)) {
           events.push(event);
           for (const waiter of [...waiters]) {
             if (waiter.predicate(event)) {

@@ -28,6 +28,7 @@ import {
   type StopMode,
   type SubmitOutcome,
 } from '../types.js';
+import { SinkSlot } from '../sink-slot.js';
 import { BridgeConnection, BridgeStartError } from './bridge-connection.js';
 import { CommandConnection } from './command-connection.js';
 import type { ConnectionHandlers, FluxConnection } from './connection.js';
@@ -66,7 +67,7 @@ interface HeldEntries {
 export class FluxExecutor implements Executor {
   readonly name = 'flux' as const;
   readonly assignsIds = true;
-  private sinkRef: ExecutorSink | null = null;
+  private readonly reporter = new SinkSlot('flux');
   private conn: FluxConnection | null = null;
   private readonly jobs = new Map<JobId, TrackedJob>();
   private readonly restoring = new Map<JobId, ActiveJob>();
@@ -90,19 +91,12 @@ export class FluxExecutor implements Executor {
     return this.options.flux ?? 'flux';
   }
 
-  private get sink(): ExecutorSink {
-    if (this.sinkRef === null) {
-      throw new Error('flux executor used before start()');
-    }
-    return this.sinkRef;
-  }
-
   check(spec: JobSpec): FieldProblem[] {
     return jobspecProblems(spec);
   }
 
   async start(sink: ExecutorSink, active: ActiveJob[]): Promise<void> {
-    this.sinkRef = sink;
+    this.reporter.set(sink);
     for (const job of active) {
       this.restoring.set(job.id, job);
     }
@@ -118,7 +112,7 @@ export class FluxExecutor implements Executor {
       output: (id, entry) => this.onOutput(id, entry),
       outputEnd: (id, error) => this.onOutputEnd(id, error),
       lost: (reason) => this.onLost(reason),
-      log: (level, message, fields) => this.sink.log(level, message, fields),
+      log: (level, message, fields) => this.reporter.sink.log(level, message, fields),
     };
   }
 
@@ -128,7 +122,7 @@ export class FluxExecutor implements Executor {
       return await BridgeConnection.open(common);
     } catch (error: unknown) {
       if (error instanceof BridgeStartError && error.bindingsMissing) {
-        this.sink.log('warn', "Flux's Python bindings are not available to `flux python`; using the flux commands instead (slower, and jobs submitted by other means are not seen)", { error: error.message });
+        this.reporter.sink.log('warn', "Flux's Python bindings are not available to `flux python`; using the flux commands instead (slower, and jobs submitted by other means are not seen)", { error: error.message });
         return CommandConnection.open(common);
       }
       throw error instanceof BridgeStartError ? new Error(`cannot reach the Flux instance: ${error.message}`) : error;
@@ -146,7 +140,7 @@ export class FluxExecutor implements Executor {
     this.lostReason = null;
     this.backlogDone = false;
     this.backlogIds = new Set();
-    this.sink.log('info', 'connected to Flux', { via: conn.info.kind, version: conn.info.version });
+    this.reporter.sink.log('info', 'connected to Flux', { via: conn.info.kind, version: conn.info.version });
     const caughtUp = new Promise<void>((resolve) => {
       this.backlogFinished = resolve;
     });
@@ -166,7 +160,7 @@ export class FluxExecutor implements Executor {
     if (this.stopping) {
       return;
     }
-    this.sink.log('warn', 'lost the Flux instance; reconnecting', { reason });
+    this.reporter.sink.log('warn', 'lost the Flux instance; reconnecting', { reason });
     this.scheduleReconnect();
   }
 
@@ -181,7 +175,7 @@ export class FluxExecutor implements Executor {
           this.reconnectDelay = 500;
         },
         (error: unknown) => {
-          this.sink.log('warn', 'reconnecting to Flux failed', { error: error instanceof Error ? error.message : String(error) });
+          this.reporter.sink.log('warn', 'reconnecting to Flux failed', { error: error instanceof Error ? error.message : String(error) });
           this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.options.reconnectMaxMs ?? 30000);
           this.scheduleReconnect();
         },
@@ -209,7 +203,7 @@ export class FluxExecutor implements Executor {
 
   private emit(event: ExecutorEvent | null): void {
     if (event !== null) {
-      this.sink.event(event);
+      this.reporter.sink.event(event);
     }
   }
 
@@ -233,7 +227,7 @@ export class FluxExecutor implements Executor {
       const restored = this.restoring.get(id);
       if (restored !== undefined && !this.sameInstance(restored)) {
         // A new instance reuses ids: this is not the job the store knows (that one is lost).
-        this.sink.log('warn', 'a job of the current Flux instance has the id of a job from an earlier instance; not followed', { job: id.toString() });
+        this.reporter.sink.log('warn', 'a job of the current Flux instance has the id of a job from an earlier instance; not followed', { job: id.toString() });
         return;
       }
       if (restored !== undefined) {
@@ -256,7 +250,7 @@ export class FluxExecutor implements Executor {
   private adopt(id: JobId, entries: JournalEntry[]): void {
     const submitted = entries[0]?.events.find((event) => event.name === 'submit');
     if (submitted === undefined) {
-      this.sink.log('debug', 'journal events for a job whose submit was not seen; ignored', { job: id.toString() });
+      this.reporter.sink.log('debug', 'journal events for a job whose submit was not seen; ignored', { job: id.toString() });
       return;
     }
     const jobspec = entries.find((entry) => entry.jobspec !== undefined)?.jobspec;
@@ -362,7 +356,7 @@ export class FluxExecutor implements Executor {
       try {
         found = await conn.lookup(id);
       } catch (error: unknown) {
-        this.sink.log('warn', 'cannot look up a job in Flux', { job: id.toString(), error: error instanceof Error ? error.message : String(error) });
+        this.reporter.sink.log('warn', 'cannot look up a job in Flux', { job: id.toString(), error: error instanceof Error ? error.message : String(error) });
         return;
       }
     }
@@ -387,7 +381,7 @@ export class FluxExecutor implements Executor {
     if (conn === null || job.watching || job.outputDone || !job.ready || this.jobs.get(job.id) !== job) {
       return;
     }
-    job.output ??= this.sink.output(job.id);
+    job.output ??= this.reporter.sink.output(job.id);
     job.decoder = new OutputDecoder(job.output, { stdout: job.output.sizes.stdout, stderr: job.output.sizes.stderr });
     job.watching = true;
     conn.watchOutput(job.id);
@@ -420,7 +414,7 @@ export class FluxExecutor implements Executor {
     if (!complete && !missing && job.pendingClean === null && job.state < STATE_RANK.CLEANUP && job.watchRetries < 3) {
       // Ended while the job still runs: watch again, a moment later, from where the stored output stops.
       job.watchRetries += 1;
-      this.sink.log('debug', 'output watch ended early; watching again', { job: id.toString(), error });
+      this.reporter.sink.log('debug', 'output watch ended early; watching again', { job: id.toString(), error });
       const retry = setTimeout(() => this.openOutput(job), 500 * job.watchRetries);
       retry.unref();
       return;
@@ -456,7 +450,7 @@ export class FluxExecutor implements Executor {
         // Nothing can arrive while the connection is down: the reconnection watches again.
         return;
       }
-      this.sink.log('warn', 'a job ended but Flux did not send the end of its output in time; what came is kept', { job: job.id.toString() });
+      this.reporter.sink.log('warn', 'a job ended but Flux did not send the end of its output in time; what came is kept', { job: job.id.toString() });
       this.finishClean(job);
     }, this.options.outputGraceMs ?? 3000);
   }
@@ -606,10 +600,10 @@ export class FluxExecutor implements Executor {
     await conn?.close();
     if (role === 'beside') {
       // Beside the instance, jobgate's exit would leave it running: end it.
-      this.sink.log('info', 'ending the Flux instance: flux shutdown');
+      this.reporter.sink.log('info', 'ending the Flux instance: flux shutdown');
       const result = await runCommand(this.flux, ['shutdown'], { env: this.options.env, timeoutMs: this.options.shutdownTimeoutMs ?? 120000 });
       const level = result.exitCode === 0 ? 'info' : 'warn';
-      this.sink.log(level, 'flux shutdown finished', { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`.trim().slice(-2000) });
+      this.reporter.sink.log(level, 'flux shutdown finished', { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`.trim().slice(-2000) });
     }
   }
 }

@@ -24,9 +24,10 @@ import {
   type StopMode,
   type SubmitOutcome,
 } from '../types.js';
+import { epochSeconds, SinkSlot } from '../sink-slot.js';
 import { bootId, isProcessAlive, processStartTicks, signalGroup, spawnDetached, spawnTerminal, type ExitInfo } from '../process.js';
 import { ResourcePool } from './resources.js';
-import { resolveExecutable } from './resolve.js';
+import { resolveExecutable } from '../resolve-executable.js';
 import { decodeLocalRef, encodeLocalRef, type LocalRef, type TaskRef } from './task-ref.js';
 import { WRAPPER_SHELL, wrapperArgs } from './task-wrapper.js';
 import { clearLaunchMark, readLaunchMarks, statusFileOf, type MarkedTask } from './launch-marks.js';
@@ -47,7 +48,7 @@ export interface LocalExecutorOptions {
 export class LocalExecutor implements Executor {
   readonly name = 'local' as const;
   readonly assignsIds = false;
-  private sink: ExecutorSink | null = null;
+  private readonly reporter = new SinkSlot('local');
   private readonly cores: ResourcePool;
   private readonly gpus: ResourcePool;
   private readonly queue: QueuedJob[] = [];
@@ -67,14 +68,7 @@ export class LocalExecutor implements Executor {
   }
 
   private now(): number {
-    return (this.options.now ?? Date.now)() / 1000;
-  }
-
-  private emitter(): ExecutorSink {
-    if (this.sink === null) {
-      throw new Error('local executor used before start()');
-    }
-    return this.sink;
+    return epochSeconds(this.options.now);
   }
 
   check(spec: JobSpec): FieldProblem[] {
@@ -100,7 +94,7 @@ export class LocalExecutor implements Executor {
   }
 
   async start(sink: ExecutorSink, active: ActiveJob[]): Promise<void> {
-    this.sink = sink;
+    this.reporter.set(sink);
     for (const job of active) {
       if (job.state === 'RUN' || job.state === 'CLEANUP') {
         this.reattach(job);
@@ -121,7 +115,7 @@ export class LocalExecutor implements Executor {
     if (this.stopping) {
       throw new ExecutorError('unavailable', 'jobgate is stopping');
     }
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const id = launch.id;
     if (id === null) {
       throw new Error('the local executor needs the domain to choose job ids');
@@ -175,7 +169,7 @@ export class LocalExecutor implements Executor {
   }
 
   private launch(job: QueuedJob, cores: number[], gpus: number[]): void {
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.now();
     sink.event({
       id: job.id,
@@ -303,7 +297,7 @@ export class LocalExecutor implements Executor {
       clearTimeout(timer);
     }
     this.running.delete(running.id);
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.now();
     if (waitstatus !== null) {
       sink.event({ id: running.id, t, name: 'finish', status: waitstatus });
@@ -321,7 +315,7 @@ export class LocalExecutor implements Executor {
       return;
     }
     running.ending = 'timeout';
-    this.emitter().event({ id: running.id, t: this.now(), name: 'exception', type: 'timeout', severity: 0, note: `runtime limit of ${limit}s reached` });
+    this.reporter.sink.event({ id: running.id, t: this.now(), name: 'exception', type: 'timeout', severity: 0, note: `runtime limit of ${limit}s reached` });
     this.terminate(running);
   }
 
@@ -344,7 +338,7 @@ export class LocalExecutor implements Executor {
   }
 
   async cancel(id: JobId, reason: string): Promise<void> {
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const queued = this.queue.findIndex((job) => job.id === id);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
@@ -377,7 +371,7 @@ export class LocalExecutor implements Executor {
     this.queue.splice(this.queue.indexOf(queued), 1);
     queued.urgency = urgency;
     this.enqueue(queued);
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.now();
     sink.event({ id, t, name: 'urgency', urgency });
     sink.event({ id, t, name: 'priority', priority: urgency });
@@ -386,7 +380,7 @@ export class LocalExecutor implements Executor {
 
   /** Picks up a job that was running when jobgate stopped. */
   private reattach(job: ActiveJob): void {
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const ref = decodeLocalRef(job.backendRef);
     const running: RunningJob = {
       id: job.id,
@@ -423,7 +417,7 @@ export class LocalExecutor implements Executor {
    * twice; a job only some of whose tasks started cannot go on and is ended.
    */
   private adoptLaunched(job: ActiveJob, marks: MarkedTask[]): void {
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const need = coresNeeded(job.spec, this.cores.total);
     // Its cores were handed out by the jobgate that died; take them again if they are free.
     const cores = this.cores.take(need) ?? [];
@@ -467,7 +461,7 @@ export class LocalExecutor implements Executor {
 
   /** A job whose tasks jobgate can no longer account for: it ends, and the note says why. */
   private raiseLost(running: RunningJob, note: string): void {
-    this.emitter().event({ id: running.id, t: this.now(), name: 'exception', type: 'lost', severity: 0, note });
+    this.reporter.sink.event({ id: running.id, t: this.now(), name: 'exception', type: 'lost', severity: 0, note });
   }
 
   private readStatus(running: RunningJob, rank: number): ExitInfo | null {
@@ -569,7 +563,7 @@ export class LocalExecutor implements Executor {
     for (const running of pending) {
       if (running.ending === null) {
         running.ending = 'cancel';
-        this.emitter().event({ id: running.id, t: this.now(), name: 'exception', type: 'cancel', severity: 0, note: reason });
+        this.reporter.sink.event({ id: running.id, t: this.now(), name: 'exception', type: 'cancel', severity: 0, note: reason });
         this.terminate(running);
       }
     }

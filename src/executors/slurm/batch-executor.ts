@@ -24,6 +24,7 @@ import {
   type StopMode,
   type SubmitOutcome,
 } from '../types.js';
+import { epochSeconds, SinkSlot } from '../sink-slot.js';
 import { batchScript, jobgateEnforcesRuntime, sbatchArgs, splitEnvironment } from './commands.js';
 import { eventsFor, type JobProgress, type PlannedEvent } from './job-states.js';
 import { expandHostlist } from './hostlist.js';
@@ -76,7 +77,7 @@ const MISSING_LIMIT = 3;
 export class SlurmBatchExecutor implements Executor {
   readonly name = 'slurm' as const;
   readonly assignsIds = false;
-  private sink: ExecutorSink | null = null;
+  private readonly reporter = new SinkSlot('slurm');
   private readonly jobs = new Map<JobId, BatchJob>();
   private readonly submits = new Limiter(8);
   private pollTimer: NodeJS.Timeout | null = null;
@@ -89,14 +90,7 @@ export class SlurmBatchExecutor implements Executor {
   constructor(private readonly options: SlurmBatchOptions) {}
 
   private now(): number {
-    return (this.options.now ?? Date.now)() / 1000;
-  }
-
-  private emitter(): ExecutorSink {
-    if (this.sink === null) {
-      throw new Error('slurm executor used before start()');
-    }
-    return this.sink;
+    return epochSeconds(this.options.now);
   }
 
   check(spec: JobSpec): FieldProblem[] {
@@ -104,7 +98,7 @@ export class SlurmBatchExecutor implements Executor {
   }
 
   async start(sink: ExecutorSink, active: ActiveJob[]): Promise<void> {
-    this.sink = sink;
+    this.reporter.set(sink);
     for (const job of active) {
       const slurmId = job.backendRef !== null && /^\d+$/.test(job.backendRef) ? Number.parseInt(job.backendRef, 10) : null;
       if (slurmId === null) {
@@ -147,7 +141,7 @@ export class SlurmBatchExecutor implements Executor {
     if (this.stopping) {
       throw new ExecutorError('unavailable', 'jobgate is stopping');
     }
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const id = launch.id;
     if (id === null) {
       throw new Error('the slurm executor needs the domain to choose job ids');
@@ -239,13 +233,13 @@ export class SlurmBatchExecutor implements Executor {
         }
       }
       if (this.failingSince !== null) {
-        this.emitter().log('info', 'Slurm answers again', { after_s: Math.round((Date.now() - this.failingSince) / 1000) });
+        this.reporter.sink.log('info', 'Slurm answers again', { after_s: Math.round((Date.now() - this.failingSince) / 1000) });
         this.failingSince = null;
       }
     } catch (error: unknown) {
       if (this.failingSince === null) {
         this.failingSince = Date.now();
-        this.emitter().log('warn', 'cannot read job states from Slurm; retrying', { error: error instanceof Error ? error.message : String(error) });
+        this.reporter.sink.log('warn', 'cannot read job states from Slurm; retrying', { error: error instanceof Error ? error.message : String(error) });
       }
     }
   }
@@ -255,7 +249,7 @@ export class SlurmBatchExecutor implements Executor {
     if (job.missing < MISSING_LIMIT) {
       return;
     }
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.now();
     sink.event({ id: job.id, t, name: 'exception', type: 'lost', severity: 0, note: `Slurm knows no job ${job.slurmId} any more (neither squeue nor the job-completion record)` });
     sink.event({ id: job.id, t, name: 'clean' });
@@ -265,7 +259,7 @@ export class SlurmBatchExecutor implements Executor {
   private apply(job: BatchJob, record: SlurmJobRecord): void {
     job.missing = 0;
     job.nodes = record.nodes;
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const { events, progress } = eventsFor(record, job.progress, this.now());
     const wasStarted = job.progress.started;
     job.progress = progress;
@@ -314,7 +308,7 @@ export class SlurmBatchExecutor implements Executor {
     }
     if (!job.progress.excepted) {
       job.progress.excepted = true;
-      this.emitter().event({ id: job.id, t: Math.max(job.progress.lastT, this.now()), name: 'exception', type: why, severity: 0, note });
+      this.reporter.sink.event({ id: job.id, t: Math.max(job.progress.lastT, this.now()), name: 'exception', type: why, severity: 0, note });
     }
     this.kick();
   }
@@ -342,7 +336,7 @@ export class SlurmBatchExecutor implements Executor {
       await this.options.cli.scontrol(['release', String(job.slurmId)]);
       job.held = false;
     }
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.now();
     sink.event({ id, t, name: 'urgency', urgency });
     sink.event({ id, t, name: 'priority', priority: urgency });

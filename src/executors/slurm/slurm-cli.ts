@@ -2,13 +2,12 @@
  * Slurm's commands as jobgate calls them (squeue, sacct, sinfo, sbatch, scancel, scontrol),
  * with their failures turned into ExecutorErrors that carry Slurm's own message.
  */
-import path from 'node:path';
-import fs from 'node:fs';
 import { runCommand, type CommandResult } from '../process.js';
 import { ExecutorError } from '../types.js';
 import { parseSacct, parseSqueueJson, SACCT_FIELDS, type SlurmJobRecord } from './slurm-record.js';
 import { parseSinfoJson, type SlurmNode } from './slurm-nodes.js';
 import { SlurmAnswerError } from './json-errors.js';
+import { resolveExecutable } from '../resolve-executable.js';
 
 /** Slurm prefixes its messages with `sbatch: error: `; the message is the rest. */
 export function slurmMessage(result: CommandResult, program: string): string {
@@ -50,19 +49,8 @@ function unavailableOnRefusal<T>(parse: () => T): T {
 
 /** Finds a program on a PATH (the full path goes into batch scripts, whose PATH is the job's). */
 export function findProgram(name: string, searchPath: string): string {
-  for (const dir of searchPath.split(':')) {
-    if (dir === '') {
-      continue;
-    }
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return name;
+  const found = resolveExecutable(name, searchPath, process.cwd());
+  return found.ok ? found.file : name;
 }
 
 /** What the executors need from Slurm (an interface, so tests can stand in for the cluster). */

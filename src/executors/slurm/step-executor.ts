@@ -31,6 +31,7 @@ import {
   type StopMode,
   type SubmitOutcome,
 } from '../types.js';
+import { epochSeconds, SinkSlot } from '../sink-slot.js';
 import type { Allocation } from './allocation.js';
 import { jobgateEnforcesRuntime, splitEnvironment, srunArgs } from './commands.js';
 import { commonProblems } from './requests.js';
@@ -72,7 +73,7 @@ interface StepJob {
 export class SlurmStepExecutor implements Executor {
   readonly name = 'slurm' as const;
   readonly assignsIds = false;
-  private sink: ExecutorSink | null = null;
+  private readonly reporter = new SinkSlot('slurm');
   /** Jobs waiting for CPUs, in jobgate. */
   private readonly queue = new StepQueue<StepJob>();
   /** Jobs whose srun runs (launched, waiting in Slurm, or running). */
@@ -82,14 +83,7 @@ export class SlurmStepExecutor implements Executor {
   constructor(private readonly options: SlurmStepOptions) {}
 
   private now(): number {
-    return (this.options.now ?? Date.now)() / 1000;
-  }
-
-  private emitter(): ExecutorSink {
-    if (this.sink === null) {
-      throw new Error('slurm executor used before start()');
-    }
-    return this.sink;
+    return epochSeconds(this.options.now);
   }
 
   private get allocation(): Allocation {
@@ -124,7 +118,7 @@ export class SlurmStepExecutor implements Executor {
   }
 
   async start(sink: ExecutorSink, active: ActiveJob[]): Promise<void> {
-    this.sink = sink;
+    this.reporter.set(sink);
     // Steps of an earlier jobgate ended with its srun processes (their output pipes are gone);
     // jobs it had not launched yet are lost with it too (their queue lived in its memory).
     for (const job of active) {
@@ -151,7 +145,7 @@ export class SlurmStepExecutor implements Executor {
     if (this.stopping) {
       throw new ExecutorError('unavailable', 'jobgate is stopping');
     }
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const id = launch.id;
     if (id === null) {
       throw new Error('the slurm executor needs the domain to choose job ids');
@@ -214,7 +208,7 @@ export class SlurmStepExecutor implements Executor {
           this.schedule(job);
           job.done = true;
           this.cleanup(job);
-          this.emitter().event({ id: job.id, t: this.stamp(job), name: 'clean' });
+          this.reporter.sink.event({ id: job.id, t: this.stamp(job), name: 'clean' });
           this.dispatch();
         }
       });
@@ -226,7 +220,7 @@ export class SlurmStepExecutor implements Executor {
    * Returns the refusal when srun refused the step before anything ran.
    */
   private async launch(job: StepJob): Promise<ExecutorError | null> {
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     let decide: () => void = () => undefined;
     const decided = new Promise<void>((resolve) => {
       decide = resolve;
@@ -295,7 +289,7 @@ export class SlurmStepExecutor implements Executor {
       return;
     }
     job.scheduled = true;
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.stamp(job);
     sink.event({ id: job.id, t, name: 'depend' });
     sink.event({ id: job.id, t, name: 'priority', priority: job.urgency });
@@ -320,7 +314,7 @@ export class SlurmStepExecutor implements Executor {
     }
     this.schedule(job);
     job.started = true;
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.stamp(job);
     const hosts = job.stderr.hosts;
     const nnodes = Math.max(1, hosts.length);
@@ -353,7 +347,7 @@ export class SlurmStepExecutor implements Executor {
       return;
     }
     job.excepted = true;
-    this.emitter().event({ id: job.id, t: this.stamp(job), name: 'exception', type, severity: 0, note });
+    this.reporter.sink.event({ id: job.id, t: this.stamp(job), name: 'exception', type, severity: 0, note });
   }
 
   /**
@@ -385,7 +379,7 @@ export class SlurmStepExecutor implements Executor {
     if (rest.length > 0) {
       job.output.append('stderr', rest);
     }
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     if (job.stderr.stepId === null && !job.started) {
       // Never launched: refused after it had waited in Slurm, or stopped while waiting.
       const note = job.stderr.errors.join('; ') || `srun exited with ${exit.signal !== null ? `signal ${exit.signal}` : `status ${exit.code ?? '?'}`} before launching the step`;
@@ -430,7 +424,7 @@ export class SlurmStepExecutor implements Executor {
       queued.ending = 'cancel';
       this.raise(queued, 'cancel', reason);
       queued.done = true;
-      this.emitter().event({ id, t: this.stamp(queued), name: 'clean' });
+      this.reporter.sink.event({ id, t: this.stamp(queued), name: 'clean' });
       this.dispatch();
       return;
     }
@@ -454,7 +448,7 @@ export class SlurmStepExecutor implements Executor {
       }
       throw new ExecutorError('inactive', 'job is inactive');
     }
-    const sink = this.emitter();
+    const sink = this.reporter.sink;
     const t = this.stamp(job);
     sink.event({ id, t, name: 'urgency', urgency });
     sink.event({ id, t, name: 'priority', priority: urgency });

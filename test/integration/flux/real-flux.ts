@@ -1,9 +1,9 @@
 /** Helpers of the integration suite that runs jobgate against a real Flux instance. */
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 import { FAKE_FLUX_BIN } from '../../fake-flux/start.js';
+import { resolveExecutable } from '../../../src/executors/resolve-executable.js';
 
 /**
  * The first `flux` on PATH that is not the test double, or null. JOBGATE_TEST_FLUX names one
@@ -13,19 +13,9 @@ export function realFlux(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.JOBGATE_TEST_FLUX !== undefined && env.JOBGATE_TEST_FLUX !== '') {
     return path.resolve(env.JOBGATE_TEST_FLUX);
   }
-  for (const dir of (env.PATH ?? '').split(':')) {
-    if (dir === '' || path.resolve(dir) === FAKE_FLUX_BIN) {
-      continue;
-    }
-    const candidate = path.join(dir, 'flux');
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      continue;
-    }
-  }
-  return null;
+  const searchPath = (env.PATH ?? '').split(':').filter((dir) => dir !== '' && path.resolve(dir) !== FAKE_FLUX_BIN).join(':');
+  const found = resolveExecutable('flux', searchPath, process.cwd());
+  return found.ok ? found.file : null;
 }
 
 /** Runs a real flux command. */

@@ -6,12 +6,7 @@
 import http from 'node:http';
 import { assertLoopback, judge } from './http-client.js';
 import { counts } from './tally.js';
-
-export interface SseEvent {
-  event: string;
-  data: string;
-  id?: string;
-}
+import { SseParser, type SseEvent } from '../../../src/client/sse.js';
 
 export interface Follower {
   status: number;
@@ -31,31 +26,6 @@ export interface FollowOptions {
   timeoutMs?: number;
 }
 
-function parseBlock(block: string): SseEvent | null {
-  const event: SseEvent = { event: 'message', data: '' };
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line === '' || line.startsWith(':')) {
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') {
-      event.event = value;
-    } else if (field === 'data') {
-      data.push(value);
-    } else if (field === 'id') {
-      event.id = value;
-    }
-  }
-  if (data.length === 0 && event.event === 'message') {
-    return null;
-  }
-  event.data = data.join('\n');
-  return event;
-}
-
 export function follow(base: string, path: string, options: FollowOptions = {}): Promise<Follower> {
   assertLoopback(base);
   counts.requests += 1;
@@ -70,7 +40,7 @@ export function follow(base: string, path: string, options: FollowOptions = {}):
       clearTimeout(timer);
       const status = response.statusCode ?? 0;
       judge(status, response.headers, false);
-      let buffer = '';
+      const parser = new SseParser();
       let endResolve: () => void = () => undefined;
       const ended = new Promise<void>((done) => {
         endResolve = done;
@@ -78,15 +48,7 @@ export function follow(base: string, path: string, options: FollowOptions = {}):
       response.setEncoding('utf8');
       response.on('data', (text: string) => {
         const at = performance.now();
-        buffer += text;
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary >= 0) {
-          const event = parseBlock(buffer.slice(0, boundary));
-          buffer = buffer.slice(boundary + 2);
-          boundary = buffer.indexOf('\n\n');
-          if (event === null) {
-            continue;
-          }
+        for (const event of parser.push(text)) {
           if (event.event === 'output') {
             const chunk = JSON.parse(event.data) as { data: string; encoding?: string };
             const data = chunk.encoding === 'base64' ? Buffer.from(chunk.data, 'base64') : Buffer.from(chunk.data, 'utf8');

@@ -1,7 +1,8 @@
 /**
- * Finds the program a task will run, with the job's own PATH and working directory, so a
- * command that cannot start is reported the way Flux reports it (exception `exec`, exit 127)
- * instead of surfacing as a shell message.
+ * Finds a program as a POSIX shell would, on a given PATH from a given directory: the program a
+ * local task will run (so a command that cannot start is reported the way Flux reports it,
+ * exception `exec`, exit 127, instead of surfacing as a shell message), and the backend's own
+ * commands (srun's full path for batch scripts).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { split } from 'shlex';
 import { configSchema, EXECUTORS, LOG_LEVELS, METRICS_ACCESS, type Config, type ExecutorName } from './schema.js';
 import { parseBoolean, parseInteger, parseDuration } from '../lib/parse.js';
-import { USER_NAME } from '../auth/user.js';
+import { USER_NAME } from '../model/user.js';
 
 /** Flags given on the command line (already parsed by the CLI), all optional strings. */
 export interface ConfigFlags {

@@ -1,56 +1,15 @@
 /**
  * Tags (type, name) and key/value metadata on jobs: the vocabulary, its limits, and the
  * service that changes them for whoever may see the job (others get the same 404 as for a job
- * that does not exist). Labels are searchable through `labelConditions`, which turns them into
- * JobFilter conditions.
+ * that does not exist). Filters over labels are JobFilter's typed `tags`, `metadata` and `held`.
  */
 import type { FieldError } from '../errors.js';
 import { validationError } from '../errors.js';
-import type { JobId } from '../lib/jobid.js';
-import type { JobFilter } from '../db/jobs-repository.js';
-import { heldCondition, metadataCondition, tagCondition, type JobLabelsRepository } from '../db/job-labels-repository.js';
-import type { Actor } from './job.js';
+import type { JobId } from '../model/job-id.js';
+import type { JobLabelsRepository } from '../db/job-labels-repository.js';
+import type { JobLabels, TagCount, TagRef } from '../model/job-labels.js';
+import type { Actor } from '../model/job.js';
 import type { JobService } from './jobs-service.js';
-
-export interface JobTag {
-  type: string;
-  name: string;
-}
-
-/** A tag in a filter or a removal: without a type it means that name under any type. */
-export interface TagRef {
-  type?: string;
-  name: string;
-}
-
-export interface HoldRecord {
-  reason: string;
-  heldBy: string;
-  /** Epoch seconds. */
-  t: number;
-  /** Urgency the job had before the hold; release restores it. */
-  previousUrgency: number;
-}
-
-export interface JobLabels {
-  tags: JobTag[];
-  metadata: Record<string, string>;
-  hold: HoldRecord | null;
-}
-
-export interface TagCount extends JobTag {
-  jobs: number;
-}
-
-/** What a filter may say about labels. */
-export interface LabelFilter {
-  /** The job carries every one of these tags. */
-  tags?: TagRef[];
-  /** Metadata key → exact value (undefined: the key is set, whatever its value). */
-  metadata?: Record<string, string | undefined>;
-  /** Held (urgency 0, not started) or not held. */
-  held?: boolean;
-}
 
 export const DEFAULT_TAG_TYPE = 'default';
 export const LABEL_LIMITS = { tagsPerJob: 64, metadataKeys: 64, typeLength: 64, nameLength: 128, keyLength: 64, valueLength: 4096 } as const;
@@ -109,17 +68,6 @@ export function checkMetadata(entries: Readonly<Record<string, string | null>>, 
     if (valueProblem !== null) problems.push({ field: `${field}.${key}`, message: valueProblem });
   }
   return problems;
-}
-
-/** The JobFilter conditions (the `extra` hook) for a label filter. */
-export function labelConditions(filter: LabelFilter): NonNullable<JobFilter['extra']> {
-  const conditions: NonNullable<JobFilter['extra']> = [];
-  (filter.tags ?? []).forEach((tag, index) => conditions.push(tagCondition(tag, `xTag${index}`)));
-  Object.entries(filter.metadata ?? {}).forEach(([key, value], index) => conditions.push(metadataCondition(key, value, `xMeta${index}`)));
-  if (filter.held !== undefined) {
-    conditions.push(heldCondition(filter.held));
-  }
-  return conditions;
 }
 
 export interface JobLabelsDeps {

@@ -13,21 +13,11 @@
  * - stop: drain (cancel, wait for clean), then end the instance: jobgate exits when it is the
  *   initial program, or runs `flux shutdown` when it is beside the instance (instance-role.ts).
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import { runCommand } from '../process.js';
-import {
-  ExecutorError,
-  type ActiveJob,
-  type Executor,
-  type ExecutorEvent,
-  type ExecutorSink,
-  type FieldProblem,
-  type JobLaunch,
-  type NodeInfo,
-  type StopMode,
-  type SubmitOutcome,
-} from '../types.js';
+import { ExecutorError, type ActiveJob, type Executor, type ExecutorSink, type FieldProblem, type JobLaunch, type NodeInfo, type StopMode, type SubmitOutcome } from '../types.js';
+import type { ExecutorEvent } from '../../model/executor-events.js';
 import { SinkSlot } from '../sink-slot.js';
 import { BridgeConnection, BridgeStartError } from './bridge-connection.js';
 import { CommandConnection } from './command-connection.js';

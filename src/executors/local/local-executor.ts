@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import {
   ExecutorError,
   type ActiveJob,

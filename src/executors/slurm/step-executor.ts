@@ -16,8 +16,8 @@
  * jobgate. Stopping, in either mode, cancels them and records how they ended, so a
  * `service/stop` drains and exits — ending the allocation when jobgate is its batch script.
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import type { LiveOutput } from '../../output/live-output.js';
 import { startStreaming, type ExitInfo, type StreamingProcess } from '../process.js';
 import {

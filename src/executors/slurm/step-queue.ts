@@ -3,8 +3,8 @@
  * urgency 0 holds a job. The head goes first or nobody does, so a big job is not starved by
  * small ones behind it (as in the local executor).
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import type { AllocationNode } from './allocation.js';
 
 export interface Queued {

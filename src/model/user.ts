@@ -1,5 +1,5 @@
 /** Users of jobgate and their roles: a superuser sees every job and may stop the service; a user sees only their own jobs. */
-import type { Actor } from '../domain/job.js';
+import type { Actor } from './job.js';
 
 export const ROLES = ['superuser', 'user'] as const;
 export type Role = (typeof ROLES)[number];

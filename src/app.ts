@@ -2,15 +2,15 @@
  * createApp(deps): the Koa application with its middleware in order. It never listens (the
  * server module does), so tests drive it with supertest on a throwaway data directory.
  *
- * Order: request id → request log (child logger, access log, metrics) → error renderer → one
- * error shape (extended routes) → security headers → (loopback host guard, auth off) → query
+ * Order: request id → request log (child logger, access log, metrics) → error renderer → each
+ * route's declared error shape → security headers → (loopback host guard, auth off) → query
  * limit → HTTP caching (outside the JSON writer: it validates the bytes that leave) → JSON writer
  * → browser assets and static files → body parser → identify caller → rate limit (per user, so
  * after identifying) → CSRF check (after the body parser: forms carry their token in the body) →
  * routes (the extended ones first: `/v1/jobs/query` must not be read as `/v1/jobs/{id}`).
  */
 import path from 'node:path';
-import Koa from 'koa';
+import Koa, { type ParameterizedContext } from 'koa';
 import { koaBody } from 'koa-body';
 import nunjucks from 'nunjucks';
 import type { AuthService } from './auth/auth-service.js';
@@ -30,9 +30,10 @@ import { loopbackHostGuard } from './http/middleware/host-guard.js';
 import { staticFiles } from './http/static-files.js';
 import { browserAssets } from './http/pages/assets.js';
 import { v1Routes } from './http/api/v1/index.js';
-import { extendedRoutes, isExtendedPath } from './http/api/extended/index.js';
-import { standardErrorsFor } from './http/middleware/standard-errors.js';
-import { CACHED_API_PATHS, httpCache } from './http/middleware/http-cache.js';
+import { extendedRoutes } from './http/api/extended/index.js';
+import { compatibleError } from './http/api/v1/compat-errors.js';
+import { declaredErrorShapes } from './http/middleware/standard-errors.js';
+import { httpCache } from './http/middleware/http-cache.js';
 import { rateLimit } from './http/middleware/rate-limit.js';
 import type { ExtendedServices } from './domain/extended-services.js';
 import { pagesRoutes } from './http/pages/pages-routes.js';
@@ -44,6 +45,7 @@ import type { Metrics } from './metrics/metrics.js';
 import type { Logger } from './logger.js';
 import type { AppState } from './http/state.js';
 import { ApiCatalog } from './http/route.js';
+import type { RouteTraits } from './http/route-table.js';
 import { projectRoot, version } from './version.js';
 
 export interface AppDeps {
@@ -78,24 +80,36 @@ export function createApp(deps: AppDeps): JobgateApp {
   views.addGlobal('assetVersion', version);
 
   const startedAt = Date.now();
+  // Middleware that runs before routing asks the route table what the request's route declares
+  // (looked up once per request: the cache, the error shapes and the renderer all ask).
+  const traits = new WeakMap<object, RouteTraits>();
+  const routeOf = (ctx: ParameterizedContext<AppState>): RouteTraits => {
+    let found = traits.get(ctx);
+    if (found === undefined) {
+      found = catalog.match(ctx.method, ctx.path);
+      traits.set(ctx, found);
+    }
+    return found;
+  };
   app.use(requestId());
   app.use(requestLog(deps.logger, deps.metrics));
   app.use(
     errorRenderer({
       logger: deps.logger,
+      isPage: (ctx) => routeOf(ctx).html,
       renderPage: (ctx, error) =>
         views.render('errors/error.njk', { title: `Error ${error.status}`, status: error.status, message: error.expose ? error.message : 'Internal Server Error', requestId: ctx.state.requestId }),
     }),
   );
-  // The routes beyond flux-restful-api's answer every error in one shape, even those thrown
-  // before them (CSRF, body parser).
-  app.use(standardErrorsFor(isExtendedPath));
+  // Each route's errors in the shape it declares, even those thrown before it (CSRF, body
+  // parser): the one shape beyond flux-restful-api's routes, the compatible bodies on them.
+  app.use(declaredErrorShapes((ctx) => routeOf(ctx).errors, compatibleError));
   app.use(securityHeaders());
   if (!deps.config.requireAuth && isLoopback(deps.config.host)) {
     app.use(loopbackHostGuard());
   }
   app.use(queryLimit(32 * 1024));
-  app.use(httpCache({ isApiPath: (apiPath) => CACHED_API_PATHS.test(apiPath) }));
+  app.use(httpCache({ revalidates: (ctx) => routeOf(ctx).cache === 'revalidate' }));
   app.use(jsonBody());
   app.use(browserAssets(projectRoot));
   app.use(staticFiles('/static', path.join(projectRoot, 'static')));
@@ -120,10 +134,16 @@ export function createApp(deps: AppDeps): JobgateApp {
 
   const render = pageRenderer(views, deps.config.requireAuth);
   const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now, extended: deps.extended };
-  const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt, standardErrors: isExtendedPath };
+  const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt };
   const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, extended: deps.extended, output: deps.output, maxNodes: deps.config.maxNodes, now };
   const extended = extendedRoutes({ config: deps.config, jobs: deps.jobs, services: deps.extended, now }, catalog);
-  for (const router of [...extended, ...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog), apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
+  // Declared in mount order: the route table matches as the routers will.
+  const api = [...extended, ...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog)];
+  const pages = [apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })];
+  for (const router of pages) {
+    catalog.addPages(router);
+  }
+  for (const router of [...api, ...pages]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

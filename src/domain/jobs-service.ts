@@ -10,11 +10,13 @@ import { FluidGenerator, type JobId } from '../model/job-id.js';
 import type { JobsRepository } from '../db/jobs-repository.js';
 import type { OutputStore } from '../output/output-store.js';
 import type { LiveOutput } from '../output/live-output.js';
-import { ExecutorError, type Executor, type ExecutorSink, type NodeInfo, type StopMode } from '../executors/types.js';
+import type { Executor, ExecutorSink, NodeInfo, StopMode } from '../executors/types.js';
 import type { ExecutorEvent } from '../model/executor-events.js';
 import { applyEvent } from './job-events.js';
 import { CommitQueue } from './commit-queue.js';
-import { buildSpec, MISSING_COMMAND, type SpecContext, type SubmitInput } from './submit-spec.js';
+import type { SpecContext, SubmitInput } from './submit-spec.js';
+import { checkedSpec, externalJobRecord } from './job-submission.js';
+import { callExecutor } from './executor-calls.js';
 import { jobEnvironment } from './job-environment.js';
 import { canSee, newJobRecord, URGENCY, type Actor, type JobRecord } from '../model/job.js';
 
@@ -192,7 +194,7 @@ export class JobService extends EventEmitter<Events> {
         this.deps.logger.warn({ job: event.id.toString(), event: event.name }, 'event for an unknown job ignored');
         return null;
       }
-      job = this.externalRecord(event.id, event.t, event.external);
+      job = externalJobRecord(event.id, event.t, event.external, this.executor.name);
       this.repo.insert(job);
     }
     const { id: _id, t, name, ...rest } = event;
@@ -208,27 +210,6 @@ export class JobService extends EventEmitter<Events> {
     const updated = { ...job, ...patch };
     working.set(job.id, updated);
     return { seq, job: updated, event: { name, t, context } };
-  }
-
-  private externalRecord(id: JobId, t: number, external: Extract<ExecutorEvent, { name: 'submit' }>['external']): JobRecord {
-    const spec = {
-      command: external.command,
-      name: external.name,
-      numTasks: external.ntasks,
-      coresPerTask: Math.max(1, Math.floor(external.ncores / Math.max(1, external.ntasks))),
-      gpusPerTask: 0,
-      numNodes: null,
-      exclusive: false,
-      workdir: external.cwd,
-      runtime: external.duration,
-      envars: {},
-      optionFlags: {},
-      tty: false,
-      urgency: external.urgency,
-      queue: null,
-    };
-    const job = newJobRecord({ id, owner: external.owner, userid: external.userid, spec, executor: this.executor.name, t: external.t_submit || t });
-    return { ...job, ncores: external.ncores };
   }
 
   async submit(input: SubmitInput, actor: Actor, owner = actor.name): Promise<JobRecord> {
@@ -248,21 +229,7 @@ export class JobService extends EventEmitter<Events> {
     if (this.stopping) {
       throw unavailable('jobgate is stopping and accepts no new jobs');
     }
-    const built = buildSpec(input, this.deps.spec);
-    if ('errors' in built) {
-      const error = validationError(built.errors, 'Invalid submit request');
-      error.withBody(built.missingCommand ? { Message: MISSING_COMMAND } : { Message: 'Invalid submit request', Errors: built.errors.map((e) => e.message), errors: built.errors });
-      throw error;
-    }
-    const spec = built.spec;
-    const problems = this.executor.check(spec);
-    if (problems.length > 0) {
-      throw validationError(problems, 'Invalid submit request').withBody({
-        Message: 'Invalid submit request',
-        Errors: problems.map((problem) => problem.message),
-        errors: problems,
-      });
-    }
+    const spec = checkedSpec(input, this.deps.spec, this.executor);
     const env = jobEnvironment(this.deps.baseEnv, spec.envars);
     const t = this.now();
     const record = (id: JobId): JobRecord => newJobRecord({ id, owner, userid: this.deps.userid, spec, executor: this.executor.name, t });
@@ -275,7 +242,7 @@ export class JobService extends EventEmitter<Events> {
     };
 
     if (this.executor.assignsIds) {
-      const outcome = await this.callExecutor(() => this.executor.submit({ id: null, owner, spec, env }));
+      const outcome = await callExecutor(() => this.executor.submit({ id: null, owner, spec, env }));
       if (outcome.id === undefined) {
         throw new AppError(502, 'BACKEND_ERROR', 'the backend accepted the job but returned no id');
       }
@@ -319,7 +286,7 @@ export class JobService extends EventEmitter<Events> {
       throw error;
     }
     try {
-      const outcome = await this.callExecutor(() => this.executor.submit({ id, owner, spec, env }));
+      const outcome = await callExecutor(() => this.executor.submit({ id, owner, spec, env }));
       if (outcome.backendRef !== undefined) {
         const ref = outcome.backendRef;
         await this.commits.run(() => this.repo.update(id, { backendRef: ref }));
@@ -331,29 +298,6 @@ export class JobService extends EventEmitter<Events> {
       throw error;
     }
     return this.repo.get(id) ?? job;
-  }
-
-  private async callExecutor<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error: unknown) {
-      if (error instanceof ExecutorError) {
-        switch (error.kind) {
-          case 'invalid':
-            throw validationError([{ field: 'request', message: error.message }], error.message).withBody({ Message: 'Invalid submit request', Errors: [error.message] });
-          case 'unavailable':
-            throw unavailable(error.message);
-          case 'inactive':
-          case 'conflict':
-            throw conflict(error.message);
-          case 'unknown':
-            throw notFound(error.message);
-          case 'unsupported':
-            throw new AppError(409, 'RESOURCE_CONFLICT', error.message);
-        }
-      }
-      throw error;
-    }
   }
 
   /** A job the actor may see, or undefined (never tells whether someone else's job exists). */
@@ -379,7 +323,7 @@ export class JobService extends EventEmitter<Events> {
     if (job.state === 'INACTIVE') {
       throw conflict('job is inactive');
     }
-    await this.callExecutor(() => this.executor.cancel(id, reason));
+    await callExecutor(() => this.executor.cancel(id, reason));
     // What the executor reported meanwhile is committed before the answer (read your writes).
     await this.commits.run(() => undefined);
     return this.repo.get(id) ?? job;
@@ -396,7 +340,7 @@ export class JobService extends EventEmitter<Events> {
     if (job.state === 'RUN' || job.state === 'CLEANUP') {
       throw conflict('urgency cannot be changed once resources are allocated');
     }
-    await this.callExecutor(() => this.executor.setUrgency(id, urgency));
+    await callExecutor(() => this.executor.setUrgency(id, urgency));
     await this.commits.run(() => undefined);
     return this.repo.get(id) ?? job;
   }
@@ -430,7 +374,7 @@ export class JobService extends EventEmitter<Events> {
 
   /** The nodes; with an actor, the jobs listed on each are only those the actor may see. */
   async nodes(actor?: Actor): Promise<NodeInfo[]> {
-    const nodes = await this.callExecutor(() => this.executor.nodes());
+    const nodes = await callExecutor(() => this.executor.nodes());
     if (actor === undefined || actor.superuser) {
       return nodes;
     }

@@ -32,7 +32,6 @@ export interface SpecContext {
 }
 
 export const KNOWN_LAUNCHERS = ['nextflow', 'snakemake'] as const;
-export const MISSING_COMMAND = "A 'command' is minimally required.";
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LIMITS = { tasks: 1_000_000, cores: 1_000_000, gpus: 100_000, nodes: 100_000, runtime: 10 * 365 * 86400, argv: 100_000 } as const;
 

@@ -7,7 +7,7 @@ import test from 'ava';
 import type { z } from 'zod';
 import { ApiCatalog } from '../../src/http/route.js';
 import { inputSchema, outputSchemas } from '../../src/http/openapi/json-schema.js';
-import { extendedRoutes, isExtendedPath } from '../../src/http/api/extended/index.js';
+import { extendedRoutes } from '../../src/http/api/extended/index.js';
 import type { ExtendedDeps } from '../../src/http/api/extended/context.js';
 
 // Route builders only keep references to the services; handlers never run here.
@@ -53,11 +53,16 @@ test('request and response schemas convert to JSON Schema (inputs as sent, answe
 });
 
 test('the one error shape applies to exactly these routes\' paths', (t) => {
+  const shapeOf = (method: string, path: string): string => catalog.match(method, path).errors;
   for (const route of catalog.routes) {
     const path = route.path.replace(/:[a-z]+/g, 'f2t6V2H');
-    t.true(isExtendedPath(path), path);
+    t.is(route.errors, 'standard', path);
+    t.is(shapeOf(route.method, path), 'standard', path);
+    // Another method on the same path (answered 405) keeps the route's shape.
+    t.is(shapeOf(route.method === 'get' ? 'POST' : 'GET', path), 'standard', path);
   }
+  t.is(shapeOf('GET', '/meta/unknown'), 'standard');
   for (const path of ['/', '/v1/jobs', '/v1/jobs/123', '/v1/jobs/search', '/v1/jobs/submit', '/v1/jobs/1/cancel', '/v1/jobs/1/output', '/v1/jobs/1/output/events', '/v1/nodes', '/v1/token', '/v1/service/stop', '/jobs', '/login']) {
-    t.false(isExtendedPath(path), path);
+    t.is(shapeOf('GET', path), 'compat', path);
   }
 });

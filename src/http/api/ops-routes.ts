@@ -22,8 +22,6 @@ export interface OpsDeps {
   metrics: Metrics;
   version: string;
   startedAt: number;
-  /** Which routes answer errors in the one standard shape (documented as such). */
-  standardErrors: (routePath: string) => boolean;
 }
 
 const health = component('Health', z.object({
@@ -59,6 +57,10 @@ function metricsAccessDoc(config: Config): { text: string; responses: Record<num
 
 export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> {
   const router = new Router<AppState>();
+  // Paths below these are the service's, not pages: an unknown one is answered in JSON.
+  for (const prefix of ['/health', '/ready', '/metrics', '/openapi']) {
+    catalog.addSpace(prefix, 'compat');
+  }
 
   defineRoute(router, catalog, {
     method: 'get',
@@ -68,7 +70,8 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
     description: 'Answers 200 while jobgate serves HTTP; contacts neither the backend nor the store.',
     tags: ['service'],
     access: 'public',
-    noStore: true,
+    errors: 'compat',
+    cache: 'no-store',
     responses: { 200: { description: 'Alive', schema: health } },
   }, async (ctx) => {
     ctx.body = { status: 'ok', version: deps.version, uptime_seconds: Math.round((Date.now() - deps.startedAt) / 100) / 10 };
@@ -82,7 +85,8 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
     description: 'Asks the backend (Flux, Slurm, or the local executor) whether it answers. 503 when it does not, or while jobgate is stopping.',
     tags: ['service'],
     access: 'public',
-    noStore: true,
+    errors: 'compat',
+    cache: 'no-store',
     responses: {
       200: { description: 'Ready to take jobs', schema: readiness },
       503: { description: 'Not ready', schema: readiness, headers: { 'Retry-After': 'Seconds to wait' } },
@@ -106,7 +110,8 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
       description: `Prometheus text format: jobs by state, submits and their latency, output bytes, live followers, HTTP durations by route and status, process metrics. Labels never name jobs or users. ${access.text}`,
       tags: ['service'],
       access: deps.config.metricsAccess === 'superuser' ? 'superuser' : 'public',
-      noStore: true,
+      errors: 'compat',
+      cache: 'no-store',
       responses: { 200: { description: 'Metrics', contentType: 'text/plain', schema: z.string() }, ...access.responses },
     }, async (ctx) => {
       if (deps.config.metricsAccess === 'loopback' && !isLoopbackAddress(ctx.ip)) {
@@ -126,6 +131,9 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
     description: 'Generated from the same declarations that validate requests; browse it at /docs.',
     tags: ['service'],
     access: 'public',
+    errors: 'compat',
+    // Outside the JSON API's caching, as flux-restful-api served it: no validators.
+    cache: 'none',
     responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
   }, async (ctx) => {
     // Built on first use: by then every router has declared its routes.
@@ -134,7 +142,6 @@ export function opsRoutes(deps: OpsDeps, catalog: ApiCatalog): Router<AppState> 
       authRequired: deps.config.requireAuth,
       executor: deps.jobs.executorName,
       rateLimited: deps.config.rateLimit.perSecond > 0,
-      standardErrors: deps.standardErrors,
     });
     ctx.body = document;
   });

@@ -50,12 +50,19 @@ export function fromUnknown(error: unknown): AppError {
   return new AppError(500, 'INTERNAL_ERROR', 'Internal Server Error');
 }
 
-export function wantsHtml(ctx: ParameterizedContext): boolean {
-  const apiPath = /^\/(v1|openapi|metrics|health|ready|ping|meta)(\/|$|\.)/.test(ctx.path);
-  return !apiPath && ctx.accepts('json', 'html') === 'html';
+export interface ErrorRendererOptions {
+  logger: ErrorLogger;
+  /** The HTML error page, for requests to a page (`isPage`) from a browser that prefers HTML. */
+  renderPage?: (ctx: ParameterizedContext<AppState>, error: AppError) => string;
+  /** Whether the request is for a page, as its route declares (API routes always answer JSON). */
+  isPage?: (ctx: ParameterizedContext<AppState>) => boolean;
 }
 
-export function errorRenderer(options: { logger: ErrorLogger; renderPage?: (ctx: ParameterizedContext<AppState>, error: AppError) => string }): Middleware<AppState> {
+function wantsHtml(ctx: ParameterizedContext<AppState>, options: ErrorRendererOptions): boolean {
+  return options.isPage !== undefined && options.isPage(ctx) && ctx.accepts('json', 'html') === 'html';
+}
+
+export function errorRenderer(options: ErrorRendererOptions): Middleware<AppState> {
   return async function errorRendererMiddleware(ctx, next) {
     try {
       await next();
@@ -83,7 +90,7 @@ export function errorRenderer(options: { logger: ErrorLogger; renderPage?: (ctx:
       for (const [name, value] of Object.entries(error.headers)) {
         ctx.set(name, value);
       }
-      if (options.renderPage !== undefined && wantsHtml(ctx)) {
+      if (options.renderPage !== undefined && wantsHtml(ctx, options)) {
         ctx.type = 'html';
         ctx.body = options.renderPage(ctx, error);
         return;

@@ -1,5 +1,6 @@
 /**
- * HTTP caching for the JSON API's GET answers (RFC 9110 §8.8, §13; RFC 9111; RFC 5861):
+ * HTTP caching for the GET answers of routes declared `cache: 'revalidate'` (RFC 9110 §8.8,
+ * §13; RFC 9111; RFC 5861):
  *
  * - every 200 JSON answer gets a strong ETag (a hash of the caller and the exact bytes) and
  *   `Cache-Control: private, no-cache` — browsers and clients may keep it but must revalidate,
@@ -12,8 +13,8 @@
  *   `Cache-Control: stale-if-error=N` gets it back, with Age and Warning, when the route fails
  *   with a 5xx (the backend is unreachable) and the answer is at most N seconds old.
  *
- * Routes that must never be cached set their own Cache-Control (`no-store`) and are left alone,
- * and so are streams.
+ * Routes declared `no-store` set their own Cache-Control and are left alone, and so are
+ * streams; routes declared `none`, and pages, never get here.
  */
 import { createHash } from 'node:crypto';
 import type { Middleware, ParameterizedContext } from 'koa';
@@ -22,17 +23,14 @@ import type { AppState } from '../state.js';
 
 const lastModified = new WeakMap<object, number>();
 
-/** The JSON API's paths (pages carry CSRF tokens and are never cached). */
-export const CACHED_API_PATHS = /^\/(v1|meta)(\/|$)/;
-
 /** Declares when the data behind this answer last changed (epoch seconds). */
 export function setLastModified(ctx: ParameterizedContext, seconds: number): void {
   lastModified.set(ctx, seconds);
 }
 
 export interface HttpCacheOptions {
-  /** Which paths are JSON API answers (pages carry CSRF tokens and are not cached). */
-  isApiPath: (path: string) => boolean;
+  /** Whether the request's route declares `cache: 'revalidate'` (pages carry CSRF tokens and are never cached). */
+  revalidates: (ctx: ParameterizedContext<AppState>) => boolean;
   maxEntries?: number;
   maxEntryBytes?: number;
   maxTotalBytes?: number;
@@ -129,7 +127,7 @@ export function httpCache(options: HttpCacheOptions): Middleware<AppState> {
   };
 
   return async function httpCacheMiddleware(ctx, next) {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !options.isApiPath(ctx.path)) {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !options.revalidates(ctx)) {
       await next();
       return;
     }

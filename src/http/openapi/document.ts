@@ -6,8 +6,8 @@
  */
 import type { z } from 'zod';
 import type { ApiCatalog, ResponseDoc, RouteSpec } from '../route.js';
+import { cachePolicy } from '../route-spec.js';
 import { anyError, detailError, standardError, validationProblems } from '../error-schemas.js';
-import { CACHED_API_PATHS } from '../middleware/http-cache.js';
 import { namedComponents } from './components.js';
 import { inputSchema, outputSchemas, type JsonSchema } from './json-schema.js';
 
@@ -17,8 +17,6 @@ export interface OpenApiOptions {
   executor: string;
   /** The per-client rate limit is on: any request may get a 429. */
   rateLimited: boolean;
-  /** Routes whose every error has the one standard shape (the middleware that makes it so uses the same test). */
-  standardErrors: (routePath: string) => boolean;
 }
 
 export type OpenApiDocument = JsonSchema & { paths: Record<string, Record<string, JsonSchema>> };
@@ -62,17 +60,18 @@ const RATE_LIMIT_HEADERS = {
   'X-RateLimit-Reset': 'Seconds until the budget is full again',
 };
 
-/** A JSON GET answer under /v1 or /meta that may be stored: the HTTP cache may answer 304. */
+/** A JSON GET answer of a route declared `revalidate`: the HTTP cache may answer 304. */
 function revalidated(spec: RouteSpec): boolean {
   const ok = spec.responses[200];
   const json = ok !== undefined && (ok.contentType === undefined || ok.contentType === 'application/json');
-  return spec.method === 'get' && json && spec.noStore !== true && CACHED_API_PATHS.test(spec.path);
+  return spec.method === 'get' && json && cachePolicy(spec) === 'revalidate';
 }
 
 /** The responses a route gets from the common machinery, unless it declares them itself. */
 function implicitResponses(spec: RouteSpec, options: OpenApiOptions): Record<number, ResponseDoc> {
   const implied: Record<number, ResponseDoc> = {};
-  const standard = options.standardErrors(spec.path);
+  // The declaration the error middleware reads too.
+  const standard = spec.errors === 'standard';
   if (options.authRequired && spec.access !== 'public') {
     implied[401] = { description: 'No valid credentials (`WWW-Authenticate: Bearer`; an expired or revoked token says `error="invalid_token"`)', schema: standard ? standardError : detailError, headers: { 'WWW-Authenticate': 'Bearer' } };
   }
@@ -95,7 +94,7 @@ function implicitResponses(spec: RouteSpec, options: OpenApiOptions): Record<num
 
 function allResponses(spec: RouteSpec, options: OpenApiOptions): [string, ResponseDoc][] {
   const declared: Record<string, ResponseDoc> = { ...implicitResponses(spec, options), ...spec.responses };
-  const fallback = options.standardErrors(spec.path) ? standardError : anyError;
+  const fallback = spec.errors === 'standard' ? standardError : anyError;
   return [...Object.entries(declared), ['default', { description: 'Any other error (500, 503 while stopping, 413, a refused cross-site request, ...)', schema: fallback }]];
 }
 

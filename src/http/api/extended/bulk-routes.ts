@@ -107,7 +107,8 @@ export function bulkRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
       'Each job succeeds or fails on its own (a job you may not see is RESOURCE_NOT_FOUND, one that cannot change RESOURCE_CONFLICT).',
     tags: ['jobs'],
     access: 'user',
-    noStore: true,
+    errors: 'standard',
+    cache: 'no-store',
     body: bulkBodyDoc,
     bodyHandledByRoute: true,
     responses: {

@@ -52,6 +52,7 @@ export function controlRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<A
     summary: 'Hold a pending job (it stays queued until released)',
     tags: ['jobs'],
     access: 'user',
+    errors: 'standard',
     pathParams: JOBID_PATH,
     body: holdBody,
     responses: RESPONSES,
@@ -65,6 +66,7 @@ export function controlRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<A
     summary: 'Release a held job (back to the urgency it had before the hold)',
     tags: ['jobs'],
     access: 'user',
+    errors: 'standard',
     pathParams: JOBID_PATH,
     responses: RESPONSES,
   }, async (ctx, { actor }) => {
@@ -77,6 +79,7 @@ export function controlRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<A
     summary: 'Set the urgency of a pending job',
     tags: ['jobs'],
     access: 'user',
+    errors: 'standard',
     pathParams: JOBID_PATH,
     body: priorityBody,
     responses: RESPONSES,

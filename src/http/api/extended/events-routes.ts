@@ -74,6 +74,7 @@ export function eventsRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<Ap
     description: eventDoc,
     tags: ['jobs', 'streams'],
     access: 'user',
+    errors: 'standard',
     query: eventsQuerySchema,
     responses: {
       200: { description: eventDoc, contentType: 'text/event-stream', schema: z.string() },

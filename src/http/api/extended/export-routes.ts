@@ -53,7 +53,8 @@ export function exportRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<Ap
     description: `The same filters and sort as /v1/jobs/query, every matching job (no paging). ${metadataParamDoc}`,
     tags: ['jobs'],
     access: 'user',
-    noStore: true,
+    errors: 'standard',
+    cache: 'no-store',
     query: exportQuerySchema,
     responses: {
       200: {

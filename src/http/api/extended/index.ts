@@ -1,8 +1,8 @@
 /**
  * The routes beyond flux-restful-api's: meta, the scalable listing, export, hold/release/
  * priority, bulk, tags and metadata, templates, events. Mounted before the v1 routes, so
- * `/v1/jobs/query` and `/v1/jobs/export` are never read as `/v1/jobs/{id}`. Their errors all
- * have one shape: `isExtendedPath` tells the app which paths are theirs.
+ * `/v1/jobs/query` and `/v1/jobs/export` are never read as `/v1/jobs/{id}` (the route table
+ * matches in the same order). Each declares `errors: 'standard'`: their errors all have one shape.
  */
 import type Router from '@koa/router';
 import type { AppState } from '../../state.js';
@@ -18,19 +18,9 @@ import { templateRoutes } from './template-routes.js';
 import { eventsRoutes } from './events-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
+  // `/meta/...` is theirs alone: an unknown path there gets the one error shape too. (`/ping`'s
+  // neighbours stay with the service's paths, as before.)
+  catalog.addSpace('/meta', 'standard');
+  catalog.addSpace('/ping', 'compat');
   return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes].map((build) => build(deps, catalog));
-}
-
-const EXTENDED_PATHS = [
-  /^\/ping$/,
-  /^\/meta\/.+$/,
-  /^\/v1\/(tags|events|templates)$/,
-  /^\/v1\/templates\/[^/]+(\/submit)?$/,
-  /^\/v1\/jobs\/(query|export|bulk)$/,
-  /^\/v1\/jobs\/[^/]+\/(hold|release|priority|tags|metadata|labels)$/,
-];
-
-/** Whether a request path belongs to these routes (their errors get the one error shape). */
-export function isExtendedPath(path: string): boolean {
-  return EXTENDED_PATHS.some((pattern) => pattern.test(path));
 }

@@ -37,6 +37,7 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     summary: 'Tags, metadata and hold of a job',
     tags: ['labels'],
     access: 'user',
+    errors: 'standard',
     pathParams: JOBID_PATH,
     responses: { 200: { description: 'The labels', schema: jobLabelsSchema }, 400: { description: 'Not a job id', schema: standardError }, 404: NOT_FOUND },
   }, async (ctx, { actor }) => {
@@ -50,6 +51,7 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     description: 'Tags already there stay; at most 64 per job.',
     tags: ['labels'],
     access: 'user',
+    errors: 'standard',
     pathParams: JOBID_PATH,
     body: tagsBody,
     responses: { 200: { description: 'The job\'s labels after the change', schema: jobLabelsSchema }, 400: BAD, 404: NOT_FOUND },
@@ -65,6 +67,7 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     summary: 'Remove tags from a job',
     tags: ['labels'],
     access: 'user',
+    errors: 'standard',
     pathParams: JOBID_PATH,
     query: untagQuery,
     responses: { 200: { description: 'The job\'s labels after the change', schema: jobLabelsSchema }, 400: BAD, 404: NOT_FOUND },
@@ -82,6 +85,7 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
       description: 'At most 64 keys per job; keys are 1-64 letters, digits, `_ . : -`; values at most 4096 characters.',
       tags: ['labels'],
       access: 'user',
+      errors: 'standard',
       pathParams: JOBID_PATH,
       body: metadataBody,
       responses: { 200: { description: 'The job\'s labels after the change', schema: jobLabelsSchema }, 400: BAD, 404: NOT_FOUND },
@@ -98,6 +102,7 @@ export function labelRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     summary: 'Tags in use, with how many of your jobs carry each',
     tags: ['labels'],
     access: 'user',
+    errors: 'standard',
     responses: { 200: { description: 'Tags', schema: z.object({ tags: z.array(tagCountSchema) }) } },
   }, async (ctx, { actor }) => {
     ctx.body = { tags: labels.tags(actor) };

@@ -23,7 +23,8 @@ export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
     description: 'No credentials needed; never contacts the backend (see `/ready` for that).',
     tags: ['meta'],
     access: 'public',
-    noStore: true,
+    errors: 'standard',
+    cache: 'no-store',
     responses: { 200: { description: 'pong', schema: z.literal('pong'), contentType: 'text/plain' } },
   }, async (ctx) => {
     ctx.type = 'text/plain';
@@ -36,6 +37,7 @@ export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
     summary: 'API versions this server speaks',
     tags: ['meta'],
     access: 'public',
+    errors: 'standard',
     responses: { 200: { description: 'Every supported version and the latest', schema: versionsSchema } },
   }, async (ctx) => {
     ctx.body = { versions: API_VERSIONS, latest: LATEST };
@@ -47,6 +49,7 @@ export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
     summary: 'The newest API version',
     tags: ['meta'],
     access: 'public',
+    errors: 'standard',
     responses: { 200: { description: 'The newest version and its path prefix', schema: latestVersionSchema } },
   }, async (ctx) => {
     ctx.body = { version: LATEST, path: `/${LATEST}` };
@@ -59,6 +62,7 @@ export function metaRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppS
     description: 'The backend version is `null` when the backend does not answer.',
     tags: ['meta'],
     access: 'user',
+    errors: 'standard',
     responses: { 200: { description: 'Versions', schema: aboutSchema } },
   }, async (ctx) => {
     let backend: string | null;

@@ -38,6 +38,7 @@ export function queryRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<App
     description: `Every filter combines with AND; a list parameter matches any of its values. ${metadataParamDoc} Unknown parameters are refused.`,
     tags: ['jobs'],
     access: 'user',
+    errors: 'standard',
     query: jobQuerySchema,
     responses: {
       200: { description: 'One page and the total', schema: jobPageSchema },

@@ -51,6 +51,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     summary: 'Templates you may use (yours and shared ones)',
     tags: ['templates'],
     access: 'user',
+    errors: 'standard',
     responses: { 200: { description: 'Templates, by name', schema: z.object({ templates: z.array(templateSchema) }) } },
   }, async (ctx, { actor }) => {
     setLastModified(ctx, deps.services.clock.lastChange);
@@ -65,6 +66,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
       'Every parameter needs a default or `required: true`. A command string is split into words when saved, so a value always stays one word.',
     tags: ['templates'],
     access: 'user',
+    errors: 'standard',
     body: templateCreateSchema,
     responses: { 201: { description: 'Created (Location: the template)', schema: templateSchema }, 400: BAD, 409: { description: 'The name is taken', schema: standardError } },
   }, async (ctx, { actor, body }) => {
@@ -80,6 +82,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     summary: 'A template',
     tags: ['templates'],
     access: 'user',
+    errors: 'standard',
     pathParams: NAME,
     responses: { 200: { description: 'The template', schema: templateSchema }, 404: NOT_FOUND },
   }, async (ctx, { actor }) => {
@@ -94,6 +97,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     summary: 'Replace a template (owner or superuser)',
     tags: ['templates'],
     access: 'user',
+    errors: 'standard',
     pathParams: NAME,
     body: templateReplaceSchema,
     responses: { 200: { description: 'The template after the change', schema: templateSchema }, 400: BAD, 403: { description: 'Not yours', schema: standardError }, 404: NOT_FOUND },
@@ -108,6 +112,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     description: 'Jobs made from it keep running and keep their template tag.',
     tags: ['templates'],
     access: 'user',
+    errors: 'standard',
     pathParams: NAME,
     responses: { 204: { description: 'Deleted' }, 403: { description: 'Not yours', schema: standardError }, 404: NOT_FOUND },
   }, async (ctx, { actor }) => {
@@ -121,6 +126,7 @@ export function templateRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<
     summary: 'Submit a job from a template',
     tags: ['templates', 'jobs'],
     access: 'user',
+    errors: 'standard',
     pathParams: NAME,
     body: submitBody,
     responses: {

@@ -10,6 +10,8 @@ import { serviceRoutes } from './service-routes.js';
 import { tokenRoutes } from './token-routes.js';
 
 export function v1Routes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>[] {
+  // Every path under /v1 is the API's: an unknown one answers JSON in flux-restful-api's shape.
+  catalog.addSpace('/v1', 'compat');
   // search before /v1/jobs/:jobid so "search" is never read as an id.
   return [searchRoutes(deps, catalog), jobsRoutes(deps, catalog), outputRoutes(deps, catalog), serviceRoutes(deps, catalog), tokenRoutes(deps, catalog)];
 }

@@ -27,6 +27,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     description: 'Fields may come in the query string, as a JSON body holding the whole request, or as a form. A JSON body without "command" is the job\'s environment variables.',
     tags: ['jobs'],
     access: 'user',
+    errors: 'compat',
     query: submitQuery,
     body: z.union([submitBody, envarsBody]),
     bodyTypes: ['application/json', 'application/x-www-form-urlencoded'],
@@ -53,6 +54,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     description: 'Newest first. `{"jobs": [...]}`; with details an object keyed by id; with details and listing a list.',
     tags: ['jobs'],
     access: 'user',
+    errors: 'compat',
     query: listQuery,
     responses: { 200: { description: 'The jobs the caller may see', schema: jobListing } },
   }, async (ctx, { actor, query }) => {
@@ -74,6 +76,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     summary: 'Job detail',
     tags: ['jobs'],
     access: 'user',
+    errors: 'compat',
     pathParams: JOBID_PATH,
     responses: {
       200: { description: 'The job, with its tags, metadata and hold (fields added to flux-restful-api\'s)', schema: jobDetailSchema },
@@ -95,6 +98,7 @@ export function jobsRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState>
     summary: 'Cancel a job',
     tags: ['jobs'],
     access: 'user',
+    errors: 'compat',
     pathParams: JOBID_PATH,
     query: cancelQuery,
     responses: {

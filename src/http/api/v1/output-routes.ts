@@ -70,6 +70,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     description: 'Never blocks: returns what exists now and a cursor to continue from (`since`). `{"Output": [lines...], "cursor": N, ...}`.',
     tags: ['output'],
     access: 'user',
+    errors: 'compat',
     pathParams: JOBID_PATH,
     query: outputQuery,
     responses: {
@@ -129,6 +130,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       'reconnect with `Last-Event-ID` to resume at the exact byte), `end` (data: OutputEndEvent, with the final job), `error` (data: OutputErrorEvent).',
     tags: ['output'],
     access: 'user',
+    errors: 'compat',
     pathParams: JOBID_PATH,
     query: outputQuery,
     responses: { 200: { description: 'An event stream', contentType: 'text/event-stream', schema: z.string() }, ...notFound },
@@ -145,6 +147,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     description: 'The flux-restful-api stream: the raw output bytes as they are written, until the job ends.',
     tags: ['output'],
     access: 'user',
+    errors: 'compat',
     pathParams: JOBID_PATH,
     query: outputQuery,
     responses: {

@@ -39,7 +39,8 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     description: 'Pages, sorts and filters in SQL. With `draw` the answer follows DataTables (recordsFiltered = matches before paging); without it, flux-restful-api (recordsFiltered = rows returned).',
     tags: ['jobs'],
     access: 'user',
-    noStore: true,
+    errors: 'compat',
+    cache: 'no-store',
     query: searchQuery,
     responses: { 200: { description: 'One page of matching jobs', schema: searchPage } },
   }, async (ctx, { actor, query }) => {

@@ -18,6 +18,7 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
     description: '`{"nodes": [names]}`; with details also cores, GPUs, busy and free counts and the jobs running on each.',
     tags: ['resources'],
     access: 'user',
+    errors: 'compat',
     query: nodesQuery,
     responses: { 200: { description: 'The nodes that are up', schema: nodesAnswer } },
   }, async (ctx, { actor, query }) => {
@@ -48,6 +49,7 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
     description: 'Answers first, then refuses new jobs, cancels running ones, ends every stream with a final event, closes the store and exits 0.',
     tags: ['service'],
     access: 'superuser',
+    errors: 'compat',
     responses: { 200: { description: 'Stopping', schema: messageBody } },
   }, async (ctx, { actor }) => {
     ctx.body = { Message: 'Service stopping: no new jobs are accepted, running jobs are canceled, streams are closed, then jobgate exits.' };

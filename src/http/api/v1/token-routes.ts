@@ -62,6 +62,7 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
       'Answers `{"access_token", "token_type": "Bearer", "expires_in"}`; the access token is signed with a key only the server has and expires.',
     tags: ['auth'],
     access: 'public',
+    errors: 'compat',
     responses: {
       200: { description: 'An access token', schema: accessToken },
       400: { description: '`{"Message": "Denied"}`: no or undecodable request, wrong secret, user or password', schema: messageBody },
@@ -85,6 +86,7 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
     description: 'Form fields `username`, `password` (and optionally `grant_type=password`). Answers `{"access_token", "token_type": "Bearer", "expires_in"}`.',
     tags: ['auth'],
     access: 'public',
+    errors: 'compat',
     body: passwordForm,
     bodyTypes: ['application/x-www-form-urlencoded'],
     responses: {
@@ -110,6 +112,7 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
     description: 'After this the token is refused everywhere (401). Browser sessions end with `POST /logout` instead.',
     tags: ['auth'],
     access: 'user',
+    errors: 'compat',
     responses: { 200: { description: 'Revoked', schema: messageBody }, 400: { description: 'The request carries no Bearer token', schema: detailError } },
   }, async (ctx) => {
     requireActor(ctx);

@@ -14,7 +14,7 @@ import { buildSpec, type SpecContext, type SubmitInput } from './submit-spec.js'
  * Why a submit was refused: no command at all, a request that breaks a rule (each problem
  * named in the details), or a job the backend itself refused (its reason is the message).
  */
-export type SubmitProblem = 'missing-command' | 'invalid' | 'backend-refused';
+type SubmitProblem = 'missing-command' | 'invalid' | 'backend-refused';
 
 /** A refused submit: 400 VALIDATION_ERROR, with the problem kind for the wire formats. */
 export class SubmitRefused extends AppError {

@@ -15,7 +15,7 @@ import type { ApiCatalog } from './route-table.js';
 import { requireActor, requireSuperuser } from './middleware/auth.js';
 import { parseWith } from './validation.js';
 
-export type { Access, CachePolicy, ErrorShape, Method, ResponseDoc, RouteSpec } from './route-spec.js';
+export type { ResponseDoc, RouteSpec } from './route-spec.js';
 export { ApiCatalog } from './route-table.js';
 
 export interface RouteInput<Q extends z.ZodType, B extends z.ZodType> {

@@ -7,7 +7,7 @@ import type { AppError } from '../../../errors.js';
 import { SubmitRefused } from '../../../domain/job-submission.js';
 
 /** flux-restful-api's answer to a submit without a command (its exact text). */
-export const MISSING_COMMAND = "A 'command' is minimally required.";
+const MISSING_COMMAND = "A 'command' is minimally required.";
 
 function submitRefusal(error: SubmitRefused): unknown {
   switch (error.problem) {

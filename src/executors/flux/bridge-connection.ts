@@ -6,7 +6,7 @@
  * JSON.parse stays fast).
  */
 import path from 'node:path';
-import { startService, type ServiceProcess } from '../process.js';
+import { killAfterGrace, startService, type ServiceProcess } from '../process.js';
 import type { JobId } from '../../lib/jobid.js';
 import { projectRoot } from '../../version.js';
 import { ExecutorError } from '../types.js';
@@ -266,10 +266,9 @@ export class BridgeConnection implements FluxConnection {
       waiting.reject(new ExecutorError('unavailable', 'jobgate is disconnecting from Flux'));
     }
     this.pending.clear();
+    // End of input is the helper's "finish and exit"; one that hangs on is killed.
     this.process.closeInput();
-    const grace = setTimeout(() => this.process.kill('SIGKILL'), 3000);
-    grace.unref();
+    killAfterGrace(() => this.process.kill('SIGKILL'), { graceMs: 3000, exited: this.process.exited });
     await this.process.exited;
-    clearTimeout(grace);
   }
 }

@@ -15,7 +15,5 @@ export function createExecutor(config: Config, env: Readonly<Record<string, stri
       return new FluxExecutor({ env: commandEnvironment(env), role: config.fluxRole, drainTimeoutMs: (config.killGraceSeconds + 25) * 1000 });
     case 'slurm':
       return createSlurmExecutor({ env, killGraceSeconds: config.killGraceSeconds });
-    case 'flux':
-      throw new Error(`the ${config.executor} executor is not available in this build`);
   }
 }

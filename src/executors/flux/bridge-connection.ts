@@ -14,7 +14,7 @@ import { parseEventlog, type ConnectionHandlers, type ConnectionInfo, type FluxC
 import type { EventlogEntry, JournalEntry } from './flux-events.js';
 import { toExecutorError } from './flux-errors.js';
 
-export const BRIDGE_SCRIPT = path.join(projectRoot, 'src', 'executors', 'flux', 'bridge.py');
+const BRIDGE_SCRIPT = path.join(projectRoot, 'src', 'executors', 'flux', 'bridge.py');
 
 interface Reply {
   type: 'reply';

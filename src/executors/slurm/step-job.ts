@@ -55,7 +55,7 @@ export function stepJob(id: JobId, spec: JobSpec, env: Record<string, string>, o
 }
 
 /** The CPUs a step holds on one host: all of an exclusive step's node, else its tasks' CPUs. */
-export function coresOn(job: StepJob, host: StepHost, allocation: Allocation): number {
+function coresOn(job: StepJob, host: StepHost, allocation: Allocation): number {
   if (job.spec.exclusive) {
     return allocation.nodes.find((node) => node.name === host.host)?.cpus ?? host.tasks * job.spec.coresPerTask;
   }

@@ -42,7 +42,7 @@ export function neverLaunchedNote(stderr: SrunStderr, exit: ExitInfo): string {
 }
 
 /** A refusal the client can fix (400), or one that says nothing can run now (503: allocation gone, controller away). */
-export function refusalFor(note: string): ExecutorError {
+function refusalFor(note: string): ExecutorError {
   const unavailable = /Unable to contact|Connection refused|could not start|has expired|Unable to confirm allocation|Invalid job id/i.test(note);
   return new ExecutorError(unavailable ? 'unavailable' : 'invalid', note);
 }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { openDatabase, closeDatabase } from '../src/db/database.js';
 import { JobsRepository } from '../src/db/jobs-repository.js';
-import type { JobRecord, JobResult } from '../src/domain/job.js';
+import type { JobRecord, JobResult } from '../src/model/job.js';
 
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'lammps', 'gromacs', 'hpl', 'stream', 'ior', 'osu', 'nekbone', 'amg', 'kripke', 'quicksilver'];
 const OWNERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];

@@ -5,7 +5,7 @@ import { JobsRepository } from '../src/db/jobs-repository.js';
 import { makeTempDir, parseExact, startTestServer, waitForJobEnd } from './helpers/test-server.js';
 import path from 'node:path';
 import fs from 'node:fs';
-import { toDothex, toF58, toHex } from '../src/lib/jobid.js';
+import { toDothex, toF58, toHex } from '../src/model/job-id.js';
 
 test('ids above 2^53 are exact in every answer and accepted in every form', async (t) => {
   // An instance that started 30 days ago hands out ids far past 2^53, as a long-lived Flux does.

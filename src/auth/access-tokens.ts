@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { CredentialsRepository } from '../db/credentials-repository.js';
-import type { UserRecord } from './user.js';
-import type { Role } from './user.js';
+import type { UserRecord } from '../model/user.js';
+import type { Role } from '../model/user.js';
 
 const ISSUER = 'jobgate';
 const AUDIENCE = 'jobgate-api';

@@ -5,12 +5,12 @@
 import type { Db } from '../db/database.js';
 import { CredentialsRepository } from '../db/credentials-repository.js';
 import { UsersRepository } from '../db/users-repository.js';
-import type { Actor } from '../domain/job.js';
+import type { Actor } from '../model/job.js';
 import { AccessTokens, type IssuedToken } from './access-tokens.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { Sessions, type OpenedSession } from './sessions.js';
 import { claimedUser, readTokenRequest } from './token-request.js';
-import { actorOf, type UserRecord } from './user.js';
+import { actorOf, type UserRecord } from '../model/user.js';
 import { UsersService } from './users-service.js';
 
 /** A login attempt's outcome: the user, or refused (retryAfter > 0 when throttled). */

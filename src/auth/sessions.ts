@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { CredentialsRepository } from '../db/credentials-repository.js';
-import type { Role, UserRecord } from './user.js';
+import type { Role, UserRecord } from '../model/user.js';
 
 export interface OpenedSession {
   /** The cookie value (never stored). */

@@ -7,7 +7,7 @@ import { conflict, notFound, validationError } from '../errors.js';
 import type { CredentialsRepository } from '../db/credentials-repository.js';
 import type { UsersRepository } from '../db/users-repository.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyDecoy, verifyPassword } from './passwords.js';
-import { USER_NAME, type Role, type UserRecord } from './user.js';
+import { USER_NAME, type Role, type UserRecord } from '../model/user.js';
 
 export interface UserSummary {
   name: string;

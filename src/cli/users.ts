@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError } from '../errors.js';
 import type { UsersService } from '../auth/users-service.js';
-import { ROLES, type Role } from '../auth/user.js';
+import { ROLES, type Role } from '../model/user.js';
 import { processPasswordSource, type PasswordSource } from './password-input.js';
 
 export interface UsersIo {

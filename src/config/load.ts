@@ -9,7 +9,7 @@ import path from 'node:path';
 import { split } from 'shlex';
 import { configSchema, EXECUTORS, LOG_LEVELS, METRICS_ACCESS, type Config, type ExecutorName } from './schema.js';
 import { parseBoolean, parseInteger, parseDuration } from '../lib/parse.js';
-import { USER_NAME } from '../auth/user.js';
+import { USER_NAME } from '../model/user.js';
 
 /** Flags given on the command line (already parsed by the CLI), all optional strings. */
 export interface ConfigFlags {
@@ -57,7 +57,7 @@ function countNvidiaGpus(): number {
 }
 
 /** `auto`: inside a Flux instance when FLUX_URI is set, inside a Slurm allocation when SLURM_JOB_ID is. */
-export function resolveExecutor(requested: string, env: Environment): ExecutorName | undefined {
+function resolveExecutor(requested: string, env: Environment): ExecutorName | undefined {
   if (requested === 'auto') {
     if (env.FLUX_URI) {
       return 'flux';
@@ -71,7 +71,7 @@ export function resolveExecutor(requested: string, env: Environment): ExecutorNa
 }
 
 /** FLUX_OPTION_FLAGS: a shell-split list like `-ompi=openmpi@5 -okey=value`; a leading `-o` is dropped. */
-export function parseOptionFlagList(text: string): Record<string, string> | string {
+function parseOptionFlagList(text: string): Record<string, string> | string {
   const flags: Record<string, string> = {};
   let words: string[];
   try {

@@ -3,7 +3,7 @@
  * only while its row exists and has not expired, so deleting rows is how they are revoked.
  */
 import type { Db, Statement } from './database.js';
-import type { Role } from '../auth/user.js';
+import type { Role } from '../model/user.js';
 
 /** A live credential and the user it belongs to (read in one query, so a removed user's credentials stop working at once). */
 export interface CredentialOwner {

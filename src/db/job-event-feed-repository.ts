@@ -4,35 +4,11 @@
  * joined with each job's owner and name, filtered in SQL.
  */
 import { Repository } from './repository.js';
-import type { JobId } from '../lib/jobid.js';
-import type { JobResult, JobState } from '../domain/job.js';
+import type { JobResult, JobState } from '../model/job.js';
 import { stringifyJson } from '../lib/json.js';
-import type { SqlCondition } from './job-labels-repository.js';
-
-export interface FeedFilter {
-  /** Only jobs of this owner (a non-superuser's view). */
-  visibleTo?: string;
-  owners?: string[];
-  /** The state each event left its job in. */
-  states?: JobState[];
-  jobIds?: JobId[];
-  /** Extra conditions over `j` (the jobs table), e.g. tags. */
-  extra?: SqlCondition[];
-}
-
-export interface FeedEvent {
-  seq: number;
-  jobId: JobId;
-  t: number;
-  name: string;
-  context: Record<string, unknown> | null;
-  /** The state the event left the job in. */
-  state: JobState;
-  owner: string;
-  jobName: string;
-  /** The job's result, on events that left it inactive. */
-  result: JobResult | null;
-}
+import { labelConditions } from './label-conditions.js';
+import type { FeedFilter } from '../model/job-query.js';
+import type { FeedEvent } from '../model/job-event.js';
 
 // Events recorded before states were stored: the state follows from the event's name.
 const EVENT_STATE = `COALESCE(e.state, CASE e.name WHEN 'submit' THEN 'DEPEND' WHEN 'depend' THEN 'PRIORITY' WHEN 'priority' THEN 'SCHED'
@@ -76,7 +52,7 @@ export class JobEventFeedRepository extends Repository {
     list('j.owner', filter.owners, 'owners');
     list(EVENT_STATE, filter.states, 'states');
     list('e.job_id', filter.jobIds, 'jobIds');
-    for (const condition of filter.extra ?? []) {
+    for (const condition of labelConditions({ tags: filter.tags })) {
       clauses.push(`(${condition.sql})`);
       Object.assign(params, condition.params);
     }

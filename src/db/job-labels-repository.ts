@@ -1,18 +1,8 @@
-/**
- * Tags, metadata and hold reasons of jobs, and the SQL conditions that filter jobs by them
- * (plugged into JobFilter's `extra` hook, so listing, export and bulk selection share them).
- */
+/** Tags, metadata and hold reasons of jobs (the filters over them: `label-conditions.ts`). */
 import { Repository } from './repository.js';
 import { stringifyJson } from '../lib/json.js';
-import type { JobId } from '../lib/jobid.js';
-import type { HoldRecord, JobLabels, JobTag, TagCount } from '../domain/job-labels.js';
-import { PENDING_STATES } from '../domain/job.js';
-
-/** One condition for JobFilter.extra: SQL over `j` (the jobs table) and its named parameters. */
-export interface SqlCondition {
-  sql: string;
-  params: Record<string, unknown>;
-}
+import type { JobId } from '../model/job-id.js';
+import type { HoldRecord, JobLabels, JobTag, TagCount } from '../model/job-labels.js';
 
 const EMPTY: JobLabels = { tags: [], metadata: {}, hold: null };
 
@@ -112,33 +102,4 @@ export class JobLabelsRepository extends Repository {
       : this.statement('SELECT g.type, g.name, COUNT(*) AS jobs FROM job_tags g JOIN jobs j ON j.id = g.job_id WHERE j.owner = ? GROUP BY g.type, g.name ORDER BY g.type, g.name').all(visibleTo);
     return (rows as { type: string; name: string; jobs: number }[]).map((row) => ({ type: row.type, name: row.name, jobs: Number(row.jobs) }));
   }
-}
-
-/** Jobs carrying a tag (of any type when `type` is undefined). `key` keeps parameter names apart. */
-export function tagCondition(tag: { type?: string; name: string }, key: string): SqlCondition {
-  if (tag.type === undefined) {
-    return { sql: `j.id IN (SELECT job_id FROM job_tags WHERE name = @${key}Name)`, params: { [`${key}Name`]: tag.name } };
-  }
-  return {
-    sql: `j.id IN (SELECT job_id FROM job_tags WHERE type = @${key}Type AND name = @${key}Name)`,
-    params: { [`${key}Type`]: tag.type, [`${key}Name`]: tag.name },
-  };
-}
-
-/** Jobs whose metadata `name` has exactly `value` (any value when undefined). */
-export function metadataCondition(name: string, value: string | undefined, key: string): SqlCondition {
-  if (value === undefined) {
-    return { sql: `j.id IN (SELECT job_id FROM job_metadata WHERE key = @${key}Key)`, params: { [`${key}Key`]: name } };
-  }
-  return {
-    sql: `j.id IN (SELECT job_id FROM job_metadata WHERE key = @${key}Key AND value = @${key}Value)`,
-    params: { [`${key}Key`]: name, [`${key}Value`]: value },
-  };
-}
-
-/** Held jobs (urgency 0, not started) or, with `held` false, every job that is not held. */
-export function heldCondition(held: boolean): SqlCondition {
-  const pending = PENDING_STATES.map((state) => `'${state}'`).join(', ');
-  const sql = `j.urgency = 0 AND j.state IN (${pending})`;
-  return { sql: held ? sql : `NOT (${sql})`, params: {} };
 }

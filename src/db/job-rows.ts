@@ -1,5 +1,5 @@
 /** Converting between stored job rows and JobRecords (ids stay bigint end to end). */
-import type { JobRecord, JobResult, JobSpec, JobState } from '../domain/job.js';
+import type { JobRecord, JobResult, JobSpec, JobState } from '../model/job.js';
 
 export type Row = Record<string, unknown>;
 

@@ -5,12 +5,15 @@
  * over 100,000 jobs never drags whole records through the sorter.
  */
 import { Repository } from './repository.js';
-import { JOB_RESULTS, JOB_STATES, type JobRecord, type JobResult, type JobState } from '../domain/job.js';
-import { toF58, type JobId } from '../lib/jobid.js';
+import { JOB_RESULTS, JOB_STATES, type JobRecord, type JobState } from '../model/job.js';
+import { toF58, type JobId } from '../model/job-id.js';
 import { jobToColumns, rowToJob, type Row } from './job-rows.js';
+import { labelConditions } from './label-conditions.js';
+import type { JobFilter, JobQuery, SortColumn } from '../model/job-query.js';
+import type { StoredEvent } from '../model/job-event.js';
 
-/** Columns the listing can be sorted by, mapped to SQL expressions (a whitelist: nothing else reaches SQL). */
-export const SORT_COLUMNS = {
+/** Each sort column's SQL expression (a whitelist: nothing else reaches SQL). */
+const SORT_SQL: Readonly<Record<SortColumn, string>> = {
   id: 'j.id',
   name: 'j.name',
   owner: 'j.owner',
@@ -37,42 +40,7 @@ export const SORT_COLUMNS = {
   cwd: 'j.cwd',
   t_sched: 'j.t_sched',
   t_cleanup: 'j.t_cleanup',
-} as const;
-export type SortColumn = keyof typeof SORT_COLUMNS;
-
-export interface JobFilter {
-  /** Only jobs of this owner (a non-superuser's view). */
-  visibleTo?: string;
-  /** Substring over id, F58 id, name, command, owner, cwd; or (a prefix of) a state/result name. */
-  text?: string;
-  states?: JobState[];
-  results?: JobResult[];
-  owners?: string[];
-  names?: string[];
-  queues?: string[];
-  submittedFrom?: number;
-  submittedTo?: number;
-  startedFrom?: number;
-  startedTo?: number;
-  endedFrom?: number;
-  endedTo?: number;
-  /** Extra SQL conditions over `j` (the jobs table) contributed by other repositories (tags, metadata). */
-  extra?: { sql: string; params: Record<string, unknown> }[];
-}
-
-export interface JobQuery extends JobFilter {
-  sort: { column: SortColumn; direction: 'asc' | 'desc' }[];
-  offset: number;
-  limit: number;
-}
-
-export interface StoredEvent {
-  seq: number;
-  jobId: JobId;
-  t: number;
-  name: string;
-  context: Record<string, unknown> | null;
-}
+};
 
 const JOB_COLUMNS = 'j.*, s.command, s.spec';
 const SEARCHABLE = new Set(['name', 'owner', 'cwd', 'command']);
@@ -86,7 +54,7 @@ function ftsPhrase(text: string): string {
 }
 
 /** The text the search box matches for a job (lower case). */
-export function searchTextOf(job: Pick<JobRecord, 'id' | 'name' | 'command' | 'owner' | 'cwd'>): string {
+function searchTextOf(job: Pick<JobRecord, 'id' | 'name' | 'command' | 'owner' | 'cwd'>): string {
   const f58 = toF58(job.id);
   return [job.id.toString(), f58, `f${f58.slice(1)}`, job.name, job.command.join(' '), job.owner, job.cwd ?? ''].join(' ').toLowerCase();
 }
@@ -260,9 +228,9 @@ export class JobsRepository extends Repository {
     range('t_submit', filter.submittedFrom, filter.submittedTo, 'submitted');
     range('t_run', filter.startedFrom, filter.startedTo, 'started');
     range('t_inactive', filter.endedFrom, filter.endedTo, 'ended');
-    for (const extra of filter.extra ?? []) {
-      clauses.push(`(${extra.sql})`);
-      Object.assign(params, extra.params);
+    for (const condition of labelConditions(filter)) {
+      clauses.push(`(${condition.sql})`);
+      Object.assign(params, condition.params);
     }
     return {
       sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '',
@@ -280,7 +248,7 @@ export class JobsRepository extends Repository {
   /** ORDER BY for a sort list: the chosen columns (empty values last), then newest first. */
   private orderBy(sort: JobQuery['sort'], params: Record<string, unknown>, nowSeconds: number): string {
     // SQLite puts NULLs first when ascending: ask for them last there (descending already does).
-    const order = sort.map(({ column, direction }) => `${SORT_COLUMNS[column]} ${direction === 'asc' ? 'ASC NULLS LAST' : 'DESC'}`);
+    const order = sort.map(({ column, direction }) => `${SORT_SQL[column]} ${direction === 'asc' ? 'ASC NULLS LAST' : 'DESC'}`);
     order.push('j.t_submit DESC', 'j.id DESC');
     const sql = order.join(', ');
     if (sql.includes('@now')) {

@@ -1,6 +1,6 @@
 /** Job templates: one row each, the definition as JSON, a revision counted up on every change. */
 import { Repository } from './repository.js';
-import type { JobTemplate, TemplateDefinition } from '../domain/templates/template-definition.js';
+import type { JobTemplate, TemplateDefinition } from '../model/template.js';
 
 interface TemplateRow {
   name: string;

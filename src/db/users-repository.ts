@@ -1,6 +1,6 @@
 /** Named queries over users. Names are unique; removing a user removes their tokens and sessions (cascade). */
 import type { Db, Statement } from './database.js';
-import type { Role, UserRecord } from '../auth/user.js';
+import type { Role, UserRecord } from '../model/user.js';
 
 interface UserRow {
   id: number;

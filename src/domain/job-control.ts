@@ -5,12 +5,11 @@
  * backend without holds) comes back as a 409, per job in bulk.
  */
 import { AppError, conflict, validationError } from '../errors.js';
-import { toF58, type JobId } from '../lib/jobid.js';
-import type { JobFilter, JobQuery } from '../db/jobs-repository.js';
+import { toF58, type JobId } from '../model/job-id.js';
+import type { JobFilter, JobQuery } from '../model/job-query.js';
+import type { HoldRecord } from '../model/job-labels.js';
 import type { JobLabelsRepository } from '../db/job-labels-repository.js';
-import { heldCondition } from '../db/job-labels-repository.js';
-import { ACTIVE_STATES, PENDING_STATES, URGENCY, type Actor, type JobRecord, type JobState } from './job.js';
-import type { HoldRecord } from './job-labels.js';
+import { ACTIVE_STATES, PENDING_STATES, URGENCY, type Actor, type JobRecord, type JobState } from '../model/job.js';
 import type { JobService } from './jobs-service.js';
 
 export const BULK_ACTIONS = ['cancel', 'hold', 'release'] as const;
@@ -147,11 +146,12 @@ export class JobControl {
     if (states.length === 0) {
       return { ids: [], more: false };
     }
-    const extra = [...(filter.extra ?? [])];
-    if (action !== 'cancel') {
-      extra.push(heldCondition(action === 'release'));
+    // hold applies to jobs not held, release to held ones: a filter asking for the other kind selects nothing.
+    const held = action === 'cancel' ? filter.held : action === 'release';
+    if (filter.held !== undefined && held !== filter.held) {
+      return { ids: [], more: false };
     }
-    const query: JobQuery = { ...filter, states, extra, sort: [{ column: 't_submit', direction: 'asc' }], offset: 0, limit: BULK_LIMIT + 1 };
+    const query: JobQuery = { ...filter, states, ...(held === undefined ? {} : { held }), sort: [{ column: 't_submit', direction: 'asc' }], offset: 0, limit: BULK_LIMIT + 1 };
     const ids = this.deps.jobs.query(query, actor).map((job) => job.id);
     return { ids: ids.slice(0, BULK_LIMIT), more: ids.length > BULK_LIMIT };
   }

@@ -4,11 +4,13 @@
  * there whenever jobs change (events are committed before anyone hears of them, and positions
  * only grow), so a slow follower costs nothing and a reconnecting one resumes exactly.
  */
-import type { JobEventFeedRepository, FeedEvent, FeedFilter } from '../db/job-event-feed-repository.js';
+import type { FeedEvent } from '../model/job-event.js';
+import type { FeedFilter } from '../model/job-query.js';
+import type { TagRef } from '../model/job-labels.js';
+import type { JobEventFeedRepository } from '../db/job-event-feed-repository.js';
 import type { JobService } from './jobs-service.js';
-import type { Actor, JobState } from './job.js';
-import type { JobId } from '../lib/jobid.js';
-import { labelConditions, type TagRef } from './job-labels.js';
+import type { Actor, JobState } from '../model/job.js';
+import type { JobId } from '../model/job-id.js';
 
 /** Positions read per query: a filter that matches little still advances in bounded steps. */
 const WINDOW = 5000;
@@ -50,7 +52,7 @@ export class JobEventFeed {
       owners: options.owners,
       states: options.states,
       jobIds: options.jobIds,
-      extra: labelConditions({ tags: options.tags }),
+      tags: options.tags,
     };
     let position = Math.max(0, options.after);
     let dirty = true;

@@ -3,8 +3,8 @@
  * state, which timestamps it sets, and how result, return code and exception are derived when
  * it becomes inactive (flux-core job-list / JobInfo semantics).
  */
-import type { ExecutorEvent } from '../executors/types.js';
-import type { JobRecord, JobResult, JobState } from './job.js';
+import type { ExecutorEvent } from '../model/executor-events.js';
+import type { JobRecord, JobResult, JobState } from '../model/job.js';
 
 /** The columns an event changes. */
 export type JobPatch = Partial<Omit<JobRecord, 'id' | 'spec' | 'command'>>;

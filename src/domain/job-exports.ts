@@ -5,10 +5,10 @@
  * memory stays flat whatever the number of jobs.
  */
 import type { Db } from '../db/database.js';
-import type { JobQuery } from '../db/jobs-repository.js';
+import type { JobQuery } from '../model/job-query.js';
+import type { JobLabels } from '../model/job-labels.js';
 import { openReadConnection } from '../db/read-connection.js';
-import type { Actor, JobRecord } from './job.js';
-import type { JobLabels } from './job-labels.js';
+import type { Actor, JobRecord } from '../model/job.js';
 import type { JobService } from './jobs-service.js';
 
 export interface ExportRow {

@@ -1,85 +1,44 @@
 /**
  * Tags (type, name) and key/value metadata on jobs: the vocabulary, its limits, and the
  * service that changes them for whoever may see the job (others get the same 404 as for a job
- * that does not exist). Labels are searchable through `labelConditions`, which turns them into
- * JobFilter conditions.
+ * that does not exist). Filters over labels are JobFilter's typed `tags`, `metadata` and `held`.
  */
 import type { FieldError } from '../errors.js';
 import { validationError } from '../errors.js';
-import type { JobId } from '../lib/jobid.js';
-import type { JobFilter } from '../db/jobs-repository.js';
-import { heldCondition, metadataCondition, tagCondition, type JobLabelsRepository } from '../db/job-labels-repository.js';
-import type { Actor } from './job.js';
+import type { JobId } from '../model/job-id.js';
+import type { JobLabelsRepository } from '../db/job-labels-repository.js';
+import type { JobLabels, TagCount, TagRef } from '../model/job-labels.js';
+import type { Actor } from '../model/job.js';
 import type { JobService } from './jobs-service.js';
 
-export interface JobTag {
-  type: string;
-  name: string;
-}
-
-/** A tag in a filter or a removal: without a type it means that name under any type. */
-export interface TagRef {
-  type?: string;
-  name: string;
-}
-
-export interface HoldRecord {
-  reason: string;
-  heldBy: string;
-  /** Epoch seconds. */
-  t: number;
-  /** Urgency the job had before the hold; release restores it. */
-  previousUrgency: number;
-}
-
-export interface JobLabels {
-  tags: JobTag[];
-  metadata: Record<string, string>;
-  hold: HoldRecord | null;
-}
-
-export interface TagCount extends JobTag {
-  jobs: number;
-}
-
-/** What a filter may say about labels. */
-export interface LabelFilter {
-  /** The job carries every one of these tags. */
-  tags?: TagRef[];
-  /** Metadata key → exact value (undefined: the key is set, whatever its value). */
-  metadata?: Record<string, string | undefined>;
-  /** Held (urgency 0, not started) or not held. */
-  held?: boolean;
-}
-
 export const DEFAULT_TAG_TYPE = 'default';
-export const LABEL_LIMITS = { tagsPerJob: 64, metadataKeys: 64, typeLength: 64, nameLength: 128, keyLength: 64, valueLength: 4096 } as const;
+const LABEL_LIMITS = { tagsPerJob: 64, metadataKeys: 64, typeLength: 64, nameLength: 128, keyLength: 64, valueLength: 4096 } as const;
 const TAG_TYPE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const METADATA_KEY = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export function tagTypeProblem(type: string): string | null {
+function tagTypeProblem(type: string): string | null {
   if (type.length === 0 || type.length > LABEL_LIMITS.typeLength || !TAG_TYPE.test(type)) {
     return `a tag type is 1-${LABEL_LIMITS.typeLength} letters, digits, '_', '.' or '-'`;
   }
   return null;
 }
 
-export function tagNameProblem(name: string): string | null {
+function tagNameProblem(name: string): string | null {
   if (name.trim().length === 0 || name.length > LABEL_LIMITS.nameLength || CONTROL.test(name) || name !== name.trim()) {
     return `a tag name is 1-${LABEL_LIMITS.nameLength} characters without control characters or surrounding spaces`;
   }
   return null;
 }
 
-export function metadataKeyProblem(key: string): string | null {
+function metadataKeyProblem(key: string): string | null {
   if (key.length === 0 || key.length > LABEL_LIMITS.keyLength || !METADATA_KEY.test(key)) {
     return `a metadata key is 1-${LABEL_LIMITS.keyLength} letters, digits, '_', '.', ':' or '-'`;
   }
   return null;
 }
 
-export function metadataValueProblem(value: string): string | null {
+function metadataValueProblem(value: string): string | null {
   return value.length > LABEL_LIMITS.valueLength ? `a metadata value has at most ${LABEL_LIMITS.valueLength} characters` : null;
 }
 
@@ -109,17 +68,6 @@ export function checkMetadata(entries: Readonly<Record<string, string | null>>, 
     if (valueProblem !== null) problems.push({ field: `${field}.${key}`, message: valueProblem });
   }
   return problems;
-}
-
-/** The JobFilter conditions (the `extra` hook) for a label filter. */
-export function labelConditions(filter: LabelFilter): NonNullable<JobFilter['extra']> {
-  const conditions: NonNullable<JobFilter['extra']> = [];
-  (filter.tags ?? []).forEach((tag, index) => conditions.push(tagCondition(tag, `xTag${index}`)));
-  Object.entries(filter.metadata ?? {}).forEach(([key, value], index) => conditions.push(metadataCondition(key, value, `xMeta${index}`)));
-  if (filter.held !== undefined) {
-    conditions.push(heldCondition(filter.held));
-  }
-  return conditions;
 }
 
 export interface JobLabelsDeps {

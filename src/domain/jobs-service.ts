@@ -3,18 +3,20 @@
  * executor reports. The store is the source of truth; every state change is committed (and
  * on disk) before anyone hears of it. No Koa here: the HTTP layer calls these methods.
  */
+import type { JobFilter, JobQuery } from '../model/job-query.js';
 import { EventEmitter } from 'node:events';
 import { AppError, conflict, notFound, unavailable, validationError } from '../errors.js';
-import { FluidGenerator, type JobId } from '../lib/jobid.js';
-import type { JobQuery, JobsRepository, JobFilter } from '../db/jobs-repository.js';
+import { FluidGenerator, type JobId } from '../model/job-id.js';
+import type { JobsRepository } from '../db/jobs-repository.js';
 import type { OutputStore } from '../output/output-store.js';
 import type { LiveOutput } from '../output/live-output.js';
-import { ExecutorError, type Executor, type ExecutorEvent, type ExecutorSink, type NodeInfo, type StopMode } from '../executors/types.js';
+import { ExecutorError, type Executor, type ExecutorSink, type NodeInfo, type StopMode } from '../executors/types.js';
+import type { ExecutorEvent } from '../model/executor-events.js';
 import { applyEvent } from './job-events.js';
 import { CommitQueue } from './commit-queue.js';
 import { buildSpec, MISSING_COMMAND, type SpecContext, type SubmitInput } from './submit-spec.js';
 import { jobEnvironment } from './job-environment.js';
-import { canSee, newJobRecord, URGENCY, type Actor, type JobRecord } from './job.js';
+import { canSee, newJobRecord, URGENCY, type Actor, type JobRecord } from '../model/job.js';
 
 export interface JobChange {
   /** Position in the global event log (resumable streams use it). */

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { FieldError } from '../errors.js';
 import { splitCommand } from '../lib/shellwords.js';
-import { URGENCY, type JobSpec } from './job.js';
+import { URGENCY, type JobSpec } from '../model/job.js';
 
 export interface SubmitInput {
   command?: string | string[];

@@ -4,7 +4,7 @@
  * executor that runs jobs itself reports the same way, and its clock in epoch seconds (tests
  * pass their own millisecond clock).
  */
-import type { JobId } from '../lib/jobid.js';
+import type { JobId } from '../model/job-id.js';
 import type { ExecutorSink } from './types.js';
 
 export class SinkSlot {

@@ -5,43 +5,11 @@
  * eventlog vocabulary through the sink, and the domain persists them. They write output only
  * through the LiveOutput the domain hands them with each job.
  */
-import type { JobId } from '../lib/jobid.js';
-import type { JobSpec, JobState } from '../domain/job.js';
+import type { JobId } from '../model/job-id.js';
+import type { JobSpec, JobState } from '../model/job.js';
+import type { ExecutorEvent } from '../model/executor-events.js';
 import type { LiveOutput } from '../output/live-output.js';
 import type { ExecutorName } from '../config/schema.js';
-
-/** What the executor reports. Timestamps are epoch seconds (floats), as Flux writes them. */
-export type ExecutorEvent =
-  | { id: JobId; t: number; name: 'depend' | 'start' | 'release' | 'free' | 'clean' }
-  | { id: JobId; t: number; name: 'priority'; priority: number }
-  | { id: JobId; t: number; name: 'urgency'; urgency: number }
-  | {
-      id: JobId;
-      t: number;
-      name: 'alloc';
-      ranks: string;
-      nodelist: string;
-      nnodes: number;
-      ncores?: number;
-      expiration?: number;
-    }
-  | { id: JobId; t: number; name: 'exception'; type: string; severity: number; note: string }
-  | { id: JobId; t: number; name: 'finish'; status: number }
-  | { id: JobId; t: number; name: 'submit'; external: ExternalJob };
-
-/** A job that reached the backend by other means (e.g. a user typing `flux submit`). */
-export interface ExternalJob {
-  owner: string;
-  userid: number;
-  name: string;
-  command: string[];
-  ntasks: number;
-  ncores: number;
-  duration: number;
-  cwd: string | null;
-  urgency: number;
-  t_submit: number;
-}
 
 export interface ExecutorSink {
   event(event: ExecutorEvent): void;

@@ -4,7 +4,7 @@
  * holds a job; it sorts last, so a held head means every job waits. The head goes first or
  * nobody does, so a big job is not starved by small ones behind it.
  */
-import type { JobId } from '../lib/jobid.js';
+import type { JobId } from '../model/job-id.js';
 
 export interface Waiting {
   id: JobId;

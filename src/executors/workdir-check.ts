@@ -4,7 +4,7 @@
  * the jobs (the local machine, or the shared filesystems of a cluster).
  */
 import fs from 'node:fs';
-import type { JobSpec } from '../domain/job.js';
+import type { JobSpec } from '../model/job.js';
 import type { FieldProblem } from './types.js';
 
 export function workdirProblems(spec: Pick<JobSpec, 'workdir'>): FieldProblem[] {

@@ -7,7 +7,7 @@
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import type { z } from 'zod';
-import type { Actor } from '../domain/job.js';
+import type { Actor } from '../model/job.js';
 import type { AppState } from './state.js';
 import { requireActor, requireSuperuser } from './middleware/auth.js';
 import { parseWith } from './validation.js';

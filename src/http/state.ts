@@ -1,5 +1,5 @@
 /** What middleware puts on `ctx.state` for the handlers after it. */
-import type { Actor } from '../domain/job.js';
+import type { Actor } from '../model/job.js';
 import type { Logger } from '../logger.js';
 
 /** The credential a request was authenticated with (absent with auth off, or without credentials). */

@@ -4,7 +4,7 @@
  * names or raw paths, so /metrics leaks nothing about whose jobs run and its size stays bounded.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { JOB_RESULTS, JOB_STATES } from '../domain/job.js';
+import { JOB_RESULTS, JOB_STATES } from '../model/job.js';
 import type { JobChange, JobService, SubmitTiming } from '../domain/jobs-service.js';
 import type { OutputStore } from '../output/output-store.js';
 import { STREAMS, type StreamName } from '../output/layout.js';

@@ -3,7 +3,7 @@
  * own pace: a stalled follower holds one bounded read, never slows the job or other followers,
  * and catches up from disk when its consumer is ready again.
  */
-import type { JobId } from '../lib/jobid.js';
+import type { JobId } from '../model/job-id.js';
 import type { OutputView } from './layout.js';
 import type { OutputStore } from './output-store.js';
 import type { ReadResult } from './reader.js';

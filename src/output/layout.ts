@@ -3,7 +3,7 @@
  * The shard uses the millisecond bits of the id, so consecutive ids spread over 256 folders.
  */
 import path from 'node:path';
-import type { JobId } from '../lib/jobid.js';
+import type { JobId } from '../model/job-id.js';
 
 export const STREAMS = ['stdout', 'stderr'] as const;
 export type StreamName = (typeof STREAMS)[number];

@@ -4,7 +4,7 @@
  * job, whatever the number of followers.
  */
 import fs from 'node:fs';
-import type { JobId } from '../lib/jobid.js';
+import type { JobId } from '../model/job-id.js';
 import { jobOutputPaths, STREAMS, type JobOutputPaths, type StreamName } from './layout.js';
 import { LiveOutput } from './live-output.js';
 import { OutputReader } from './reader.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { parseJsonLossless } from '../../src/lib/json.js';
-import { parseJobId } from '../../src/lib/jobid.js';
+import { parseJobId } from '../../src/model/job-id.js';
 import { cliEnv, useCliServer } from '../helpers/cli.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 import { submitJob, waitFor, waitForJobEnd } from '../helpers/test-server.js';

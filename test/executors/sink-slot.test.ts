@@ -1,6 +1,7 @@
 import test from 'ava';
 import { SinkSlot } from '../../src/executors/sink-slot.js';
-import type { ExecutorEvent, ExecutorSink } from '../../src/executors/types.js';
+import type { ExecutorSink } from '../../src/executors/types.js';
+import type { ExecutorEvent } from '../../src/model/executor-events.js';
 import type { LiveOutput } from '../../src/output/live-output.js';
 
 function recordingSlot(): { slot: SinkSlot; events: ExecutorEvent[] } {

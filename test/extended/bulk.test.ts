@@ -1,6 +1,6 @@
 /** POST /v1/jobs/bulk: by ids (exact 64-bit, any encoding) or by filter, per-job results, summary, dry run, ownership. */
 import test from 'ava';
-import { toF58 } from '../../src/lib/jobid.js';
+import { toF58 } from '../../src/model/job-id.js';
 import { parseExact, startTestServer, submitJob, waitFor, waitForJobEnd, type TestServer } from '../helpers/test-server.js';
 import { addUser, AUTH_ENV, bearer, fetchToken } from '../helpers/auth.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';

@@ -1,5 +1,5 @@
 /** The double's instance-wide commands: cancel, submit, resource, getattr, queue, shutdown. */
-import { parseJobId } from '../../src/lib/jobid.js';
+import { parseJobId } from '../../src/model/job-id.js';
 import { formatIdset, parseIdset } from '../../src/executors/flux/idset.js';
 import { RpcError } from './client.js';
 import { pythonJson, R_FLOATS, type Json } from './format.js';

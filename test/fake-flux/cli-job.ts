@@ -1,5 +1,5 @@
 /** The double's `flux job ...` subcommands (submit, eventlog, wait-event, info, urgency, id). */
-import { parseJobId, toDothex, toHex } from '../../src/lib/jobid.js';
+import { parseJobId, toDothex, toHex } from '../../src/model/job-id.js';
 import { RpcError } from './client.js';
 import { entryJson, entryText, pythonJson, R_FLOATS, type Entry, type Json } from './format.js';
 import { connect, err, Exit, f58, flag, jobId, out, parse, readStdin } from './cli-support.js';

@@ -1,6 +1,6 @@
 /** What the double's `flux` subcommands share: exits with the recorded words, output, options, ids. */
 import fs from 'node:fs';
-import { parseJobId, toF58 } from '../../src/lib/jobid.js';
+import { parseJobId, toF58 } from '../../src/model/job-id.js';
 import { FluxClient, socketPath } from './client.js';
 
 export class Exit extends Error {

@@ -7,7 +7,7 @@
  * Served over a Unix socket (server.ts) to the fake `flux` command (cli.ts) and the fake
  * Python bindings that jobgate's real bridge imports.
  */
-import { toF58, type JobId } from '../../src/lib/jobid.js';
+import { toF58, type JobId } from '../../src/model/job-id.js';
 import { formatIdset } from '../../src/executors/flux/idset.js';
 import { now, type Entry, type Json, type JsonObject } from './format.js';
 import { FakeShell } from './fake-shell.js';

@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { split } from 'shlex';
-import { parseJobId, toF58 } from '../../src/lib/jobid.js';
+import { parseJobId, toF58 } from '../../src/model/job-id.js';
 import { projectRoot } from '../../src/version.js';
 import { startFakeFlux, type FakeFlux } from './start.js';
 

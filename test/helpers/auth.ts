@@ -14,7 +14,7 @@ import { closeDatabase, openDatabase } from '../../src/db/database.js';
 import { CredentialsRepository } from '../../src/db/credentials-repository.js';
 import { UsersRepository } from '../../src/db/users-repository.js';
 import { UsersService } from '../../src/auth/users-service.js';
-import type { Role } from '../../src/auth/user.js';
+import type { Role } from '../../src/model/user.js';
 import { makeTempDir, startTestServer, type TestServer } from './test-server.js';
 
 export const SUPERUSER = 'fluxuser';

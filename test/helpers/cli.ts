@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import type { TestFn } from 'ava';
-import { parseJobId } from '../../src/lib/jobid.js';
+import { parseJobId } from '../../src/model/job-id.js';
 import { JOBGATE_BIN } from './child-server.js';
 import { makeTempDir, startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 

@@ -5,7 +5,7 @@
  * version fail while `down` is set (an unreachable backend).
  */
 import { ExecutorError, type Executor, type ExecutorSink, type JobLaunch, type NodeInfo, type SubmitOutcome } from '../../src/executors/types.js';
-import type { JobId } from '../../src/lib/jobid.js';
+import type { JobId } from '../../src/model/job-id.js';
 
 export interface FakeExecutorOptions {
   name?: 'flux' | 'slurm';

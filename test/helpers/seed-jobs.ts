@@ -7,8 +7,8 @@ import path from 'node:path';
 import { closeDatabase, openDatabase } from '../../src/db/database.js';
 import { JobsRepository } from '../../src/db/jobs-repository.js';
 import { JobLabelsRepository } from '../../src/db/job-labels-repository.js';
-import type { JobRecord, JobResult, JobState } from '../../src/domain/job.js';
-import type { JobTag } from '../../src/domain/job-labels.js';
+import type { JobRecord, JobResult, JobState } from '../../src/model/job.js';
+import type { JobTag } from '../../src/model/job-labels.js';
 
 export interface SeedJob {
   id: bigint;

@@ -1,5 +1,5 @@
 /** How the client names and summarises jobs: ids as flux prints them, one word for where a job is, the exit code it earned. */
-import { parseJobId, toF58 } from '../../lib/jobid.js';
+import { parseJobId, toF58 } from '../../model/job-id.js';
 import type { JobDetail, WireId } from '../../client/types.js';
 import { CliExit, EXIT } from './context.js';
 

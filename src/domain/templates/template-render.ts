@@ -4,9 +4,10 @@
  * result handed on as an ordinary submit request. Fields that were exactly one placeholder are
  * remembered, so a problem the submit rules find there (num_tasks 0, ...) names the parameter.
  */
+import { EXACT_PLACEHOLDER, type TemplateDefinition } from '../../model/template.js';
 import type { FieldError } from '../../errors.js';
 import type { SubmitInput } from '../submit-spec.js';
-import { EXACT_PLACEHOLDER, PLACEHOLDER, type TemplateDefinition } from './template-definition.js';
+import { PLACEHOLDER } from './template-definition.js';
 import { checkParameterValue, type ParameterValue } from './template-values.js';
 
 export interface Rendered {
@@ -17,7 +18,7 @@ export interface Rendered {
   fieldParameters: Record<string, string>;
 }
 
-export function resolveParameters(definition: TemplateDefinition, given: Readonly<Record<string, unknown>>): { values: Record<string, ParameterValue> } | { errors: FieldError[] } {
+function resolveParameters(definition: TemplateDefinition, given: Readonly<Record<string, unknown>>): { values: Record<string, ParameterValue> } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const values: Record<string, ParameterValue> = {};
   for (const name of Object.keys(given)) {

@@ -4,7 +4,7 @@
  * sentence about the value, the caller adds the parameter's name.
  */
 import { parseBoolean, parseInteger } from '../../lib/parse.js';
-import type { ParameterSpec } from './template-definition.js';
+import type { ParameterSpec } from '../../model/template.js';
 
 export type ParameterValue = string | number | boolean;
 

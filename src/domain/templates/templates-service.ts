@@ -4,17 +4,19 @@
  * parameters. A job made from a template carries the tag `template:<name>`, so the listing can
  * find every job a template made.
  */
+import type { JobTemplate } from '../../model/template.js';
+import type { TagRef } from '../../model/job-labels.js';
 import { AppError, conflict, notFound, validationError } from '../../errors.js';
 import type { TemplatesRepository } from '../../db/templates-repository.js';
 import type { JobLabelsRepository } from '../../db/job-labels-repository.js';
-import type { Actor, JobRecord } from '../job.js';
+import type { Actor, JobRecord } from '../../model/job.js';
 import type { JobService } from '../jobs-service.js';
-import { checkMetadata, checkTags, DEFAULT_TAG_TYPE, type TagRef } from '../job-labels.js';
-import { normalizeDefinition, type JobTemplate, type TemplateCreate, type TemplateReplace } from './template-definition.js';
+import { checkMetadata, checkTags, DEFAULT_TAG_TYPE } from '../job-labels.js';
+import { normalizeDefinition, type TemplateCreate, type TemplateReplace } from './template-definition.js';
 import { blameParameters, renderTemplate } from './template-render.js';
 import type { ParameterValue } from './template-values.js';
 
-export const TEMPLATE_TAG_TYPE = 'template';
+const TEMPLATE_TAG_TYPE = 'template';
 
 export interface TemplatesDeps {
   repo: TemplatesRepository;

@@ -4,8 +4,9 @@
  * backlog did not list ended meanwhile — its eventlog says how — or is gone from the instance.
  * Jobs whose output watch was lost with the connection are watched again.
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { ActiveJob, ExecutorEvent } from '../types.js';
+import type { JobId } from '../../model/job-id.js';
+import type { ExecutorEvent } from '../../model/executor-events.js';
+import type { ActiveJob } from '../types.js';
 import type { SinkSlot } from '../sink-slot.js';
 import type { FluxConnection, LookupResult } from './connection.js';
 import type { JournalEntry } from './flux-events.js';

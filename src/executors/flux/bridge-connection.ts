@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { killAfterGrace, startService, type ServiceProcess } from '../process.js';
-import type { JobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
 import { projectRoot } from '../../version.js';
 import { ExecutorError } from '../types.js';
 import { parseEventlog, type ConnectionHandlers, type ConnectionInfo, type FluxConnection, type LookupResult } from './connection.js';

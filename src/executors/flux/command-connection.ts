@@ -14,8 +14,8 @@
  *
  * Without the journal, jobs submitted by other means are not seen in this mode.
  */
-import type { JobId } from '../../lib/jobid.js';
-import { parseJobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
+import { parseJobId } from '../../model/job-id.js';
 import { runCommand, startService, type CommandResult, type ServiceProcess } from '../process.js';
 import { ExecutorError } from '../types.js';
 import { parseEventlog, type ConnectionHandlers, type ConnectionInfo, type FluxConnection, type LookupResult } from './connection.js';

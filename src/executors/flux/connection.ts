@@ -3,7 +3,7 @@
  * the bridge (one long-lived `flux python` helper: the hot path) and the commands (one `flux`
  * process per operation: the fallback when Flux's Python bindings are missing).
  */
-import type { JobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
 import type { EventlogEntry, JournalEntry } from './flux-events.js';
 
 export interface ConnectionHandlers {

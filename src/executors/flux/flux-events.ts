@@ -7,8 +7,8 @@
  * `flux-restart`, `dependency-*`) map to nothing.
  */
 import path from 'node:path';
-import type { JobId } from '../../lib/jobid.js';
-import type { ExecutorEvent, ExternalJob } from '../types.js';
+import type { JobId } from '../../model/job-id.js';
+import type { ExecutorEvent, ExternalJob } from '../../model/executor-events.js';
 import { formatIdset, parseIdset } from './idset.js';
 
 /** One eventlog entry, as Flux writes it (RFC 18). */

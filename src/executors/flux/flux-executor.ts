@@ -13,13 +13,12 @@
  * - stop: drain (cancel, wait for clean), then end the instance: jobgate exits when it is the
  *   initial program, or runs `flux shutdown` when it is beside the instance (instance-role.ts).
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import {
   ExecutorError,
   type ActiveJob,
   type Executor,
-  type ExecutorEvent,
   type ExecutorSink,
   type FieldProblem,
   type JobLaunch,
@@ -27,6 +26,7 @@ import {
   type StopMode,
   type SubmitOutcome,
 } from '../types.js';
+import type { ExecutorEvent } from '../../model/executor-events.js';
 import { SinkSlot } from '../sink-slot.js';
 import type { ConnectionHandlers, FluxConnection } from './connection.js';
 import { reconcileBacklog } from './backlog-reconcile.js';

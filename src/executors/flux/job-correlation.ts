@@ -5,8 +5,9 @@
  * its id: those events are held until it has. A held job that none of the submits in flight
  * (when its events arrived) turns out to own was submitted by other means and is adopted.
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { ActiveJob, ExecutorEvent } from '../types.js';
+import type { JobId } from '../../model/job-id.js';
+import type { ExecutorEvent } from '../../model/executor-events.js';
+import type { ActiveJob } from '../types.js';
 import type { SinkSlot } from '../sink-slot.js';
 import { externalJob, type JournalEntry } from './flux-events.js';
 import { STATE_RANK, TrackedJob, type Origin } from './tracked-job.js';

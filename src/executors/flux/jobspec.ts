@@ -15,7 +15,7 @@
  * holds output for 0.5 s, and followers see lines that late. An option flag may override it.
  */
 import path from 'node:path';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobSpec } from '../../model/job.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -10,7 +10,7 @@
  *
  * Several ranks may share a host name (`--test-size=2` gives `vm,vm`), so nodes are per rank.
  */
-import type { JobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
 import { runCommand } from '../process.js';
 import { ExecutorError, type NodeInfo } from '../types.js';
 import { expandHostlist, parseIdset, splitTopLevel } from './idset.js';

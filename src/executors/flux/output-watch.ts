@@ -5,7 +5,7 @@
  * the eventlog does not exist). `clean` is a job's last event and the domain closes the
  * output then: it waits for the eof events, at most `outputGraceMs`.
  */
-import type { JobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
 import type { SinkSlot } from '../sink-slot.js';
 import type { FluxConnection } from './connection.js';
 import type { EventlogEntry } from './flux-events.js';

@@ -8,7 +8,7 @@
  * A job restored from the store at start has no such mark; the state it had reached says
  * which events the store already holds.
  */
-import type { JobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
 import type { LiveOutput } from '../../output/live-output.js';
 import type { EventlogEntry } from './flux-events.js';
 import type { OutputDecoder } from './output-decoder.js';

@@ -1,5 +1,5 @@
 /** What the local executor refuses at submit: requests this one machine can never satisfy. */
-import type { JobSpec } from '../../domain/job.js';
+import type { JobSpec } from '../../model/job.js';
 import type { FieldProblem } from '../types.js';
 import { workdirProblems } from '../workdir-check.js';
 

@@ -9,8 +9,8 @@
  * collects the status of those that ended meanwhile.
  */
 import os from 'node:os';
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import {
   ExecutorError,
   type ActiveJob,

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
 import type { LiveOutput } from '../../output/live-output.js';
 import type { ActiveJob } from '../types.js';
 import type { SinkSlot } from '../sink-slot.js';

@@ -3,8 +3,8 @@
  * it applies to one: the cores it takes, how its tasks' ends combine into the job's status, and
  * the environment each task starts with.
  */
-import { toF58, type JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import { toF58, type JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import type { ExitInfo, Termination } from '../process.js';
 import type { LiveOutput } from '../../output/live-output.js';
 import { formatIdset } from './resources.js';

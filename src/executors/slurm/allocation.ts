@@ -2,7 +2,7 @@
  * The Slurm allocation jobgate runs in (started from `sbatch` or `salloc`): its id, nodes and
  * CPUs from the variables Slurm sets, and its end from slurmctld when it has a time limit.
  */
-import type { JobSpec } from '../../domain/job.js';
+import type { JobSpec } from '../../model/job.js';
 import { expandCounts, expandHostlist } from './hostlist.js';
 import type { SlurmCommands } from './slurm-cli.js';
 

@@ -9,9 +9,9 @@
  * enforced by jobgate: at the limit it raises a timeout exception and cancels the job.
  * Stopping with 'leave-jobs' leaves the jobs to Slurm; the next start picks them up again.
  */
-import type { JobId } from '../../lib/jobid.js';
-import { toF58 } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import { toF58 } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import type { LiveOutput } from '../../output/live-output.js';
 import {
   ExecutorError,

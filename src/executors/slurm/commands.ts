@@ -10,7 +10,7 @@
  * instead; `env` also starts the program, so a missing command fails as it does under Flux
  * (exit 127, the reason on stderr) rather than through a shell's message.
  */
-import type { JobSpec } from '../../domain/job.js';
+import type { JobSpec } from '../../model/job.js';
 
 /** Absolute: a job's own PATH may not contain /usr/bin. */
 const ENV_PROGRAM = '/usr/bin/env';

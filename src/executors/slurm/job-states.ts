@@ -5,7 +5,7 @@
  * COMPLETING → finish (CLEANUP), and a final state → its exception, then release, free, clean.
  * ExitCode is a raw wait status, so `code:signal` becomes the return code as it does in Flux.
  */
-import type { ExecutorEvent } from '../types.js';
+import type { ExecutorEvent } from '../../model/executor-events.js';
 import type { SlurmJobRecord } from './slurm-record.js';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;

@@ -1,5 +1,5 @@
 /** Checks of a request that hold in both Slurm modes, before anything reaches Slurm. */
-import type { JobSpec } from '../../domain/job.js';
+import type { JobSpec } from '../../model/job.js';
 import type { FieldProblem } from '../types.js';
 import { workdirProblems } from '../workdir-check.js';
 

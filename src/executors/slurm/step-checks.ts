@@ -1,5 +1,5 @@
 /** What the slurm step executor refuses at submit: requests its allocation can never satisfy. */
-import type { JobSpec } from '../../domain/job.js';
+import type { JobSpec } from '../../model/job.js';
 import type { FieldProblem } from '../types.js';
 import { totalCpus, type Allocation } from './allocation.js';
 import { commonProblems } from './requests.js';

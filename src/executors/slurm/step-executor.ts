@@ -15,8 +15,8 @@
  * jobgate. Stopping, in either mode, cancels them and records how they ended, so a
  * `service/stop` drains and exits — ending the allocation when jobgate is its batch script.
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import { killAfterGrace, terminateWithGrace, type ExitInfo } from '../process.js';
 import {
   ExecutorError,

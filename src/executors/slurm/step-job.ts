@@ -2,11 +2,12 @@
  * What the slurm step executor knows of one job, from its submit to its end, and what its
  * step holds of the allocation once srun has said where the tasks run.
  */
-import type { JobId } from '../../lib/jobid.js';
-import type { JobSpec } from '../../domain/job.js';
+import type { JobId } from '../../model/job-id.js';
+import type { JobSpec } from '../../model/job.js';
 import type { LiveOutput } from '../../output/live-output.js';
 import type { StreamingProcess, Termination } from '../process.js';
-import type { ExecutorEvent, NodeInfo } from '../types.js';
+import type { ExecutorEvent } from '../../model/executor-events.js';
+import type { NodeInfo } from '../types.js';
 import type { Allocation } from './allocation.js';
 import { SrunStderr, type StepHost } from './srun-stderr.js';
 

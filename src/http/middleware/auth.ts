@@ -5,7 +5,7 @@
  */
 import type { Middleware, ParameterizedContext } from 'koa';
 import { AppError } from '../../errors.js';
-import type { Actor } from '../../domain/job.js';
+import type { Actor } from '../../model/job.js';
 import type { AppState } from '../state.js';
 
 export interface Authenticator {

@@ -1,7 +1,7 @@
 /** What a page's submit form does with its request: a job goes to its page; a refusal comes back to the form. */
 import type { ParameterizedContext } from 'koa';
 import { AppError, type FieldError } from '../../errors.js';
-import type { JobRecord } from '../../domain/job.js';
+import type { JobRecord } from '../../model/job.js';
 import type { AppState } from '../state.js';
 
 /**

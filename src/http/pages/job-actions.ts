@@ -8,17 +8,17 @@
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { AppError } from '../../errors.js';
-import type { Actor } from '../../domain/job.js';
-import { URGENCY } from '../../domain/job.js';
+import type { Actor } from '../../model/job.js';
+import { URGENCY } from '../../model/job.js';
 import { parseTagRef } from '../../domain/job-labels.js';
 import { parseInteger } from '../../lib/parse.js';
-import type { JobId } from '../../lib/jobid.js';
+import type { JobId } from '../../model/job-id.js';
 import type { AppState } from '../state.js';
 import { jobIdParam } from '../api/v1/params.js';
 import { pageActor } from './page-auth.js';
 import { formBody, formValue, type FormBody } from './form-fields.js';
 import { showJobPage, type NoticeKey, type PageProblem } from './job-page.js';
-import type { PageDeps } from './pages-routes.js';
+import type { PageDeps } from './page-deps.js';
 
 type Context = ParameterizedContext<AppState> & { params: Record<string, string> };
 

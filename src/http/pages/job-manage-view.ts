@@ -3,8 +3,8 @@
  * while the job is pending, else disabled with the reason) and its tags and metadata. Values stay
  * plain text: the templates escape them.
  */
-import { PENDING_STATES, URGENCY, type JobRecord } from '../../domain/job.js';
-import type { JobLabels } from '../../domain/job-labels.js';
+import { PENDING_STATES, URGENCY, type JobRecord } from '../../model/job.js';
+import type { JobLabels } from '../../model/job-labels.js';
 import { isHeld } from '../presenters/job-labels.js';
 import { utcText, visible } from './job-view.js';
 

@@ -4,11 +4,11 @@
  * errors of a refused change next to the form that made it.
  */
 import type { ParameterizedContext } from 'koa';
-import type { Actor, JobRecord } from '../../domain/job.js';
+import type { Actor, JobRecord } from '../../model/job.js';
 import type { AppState } from '../state.js';
 import { environmentOf, eventRows, jobAttributes, visible } from './job-view.js';
 import { controlView, metadataRows, tagViews, urgencyChoices } from './job-manage-view.js';
-import type { PageDeps } from './pages-routes.js';
+import type { PageDeps } from './page-deps.js';
 
 /** Banners a redirect may ask for: fixed texts chosen by key, so a URL can never inject one. */
 const NOTICES: Record<string, { text: string; kind: 'info' | 'warn' }> = {

@@ -7,14 +7,14 @@ import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import { AppError } from '../../errors.js';
-import { JOB_RESULTS, JOB_STATES, type JobRecord } from '../../domain/job.js';
+import { JOB_RESULTS, JOB_STATES, type JobRecord } from '../../model/job.js';
 import type { OutputView } from '../../output/layout.js';
 import type { AppState } from '../state.js';
 import { jobIdParam } from '../api/v1/params.js';
 import { pageActor } from './page-auth.js';
 import { visible } from './job-view.js';
 import { showJobPage } from './job-page.js';
-import type { PageDeps } from './pages-routes.js';
+import type { PageDeps } from './page-deps.js';
 
 const DOWNLOAD_VIEWS: Record<string, OutputView> = { all: 'all', stdout: 'stdout', stderr: 'stderr' };
 const DOWNLOAD_BLOCK = 1024 * 1024;

@@ -5,10 +5,10 @@
  * templates escape them.
  */
 import { join as shellJoin } from 'shlex';
-import { toF58 } from '../../lib/jobid.js';
+import { toF58 } from '../../model/job-id.js';
 import { formatDuration } from '../../lib/parse.js';
-import { runtimeOf, type JobRecord } from '../../domain/job.js';
-import type { StoredEvent } from '../../db/jobs-repository.js';
+import { runtimeOf, type JobRecord } from '../../model/job.js';
+import type { StoredEvent } from '../../model/job-event.js';
 
 export interface Attribute {
   /** The API field it comes from (the page's script refreshes values by it). */

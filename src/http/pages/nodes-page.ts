@@ -2,7 +2,7 @@
 import type Router from '@koa/router';
 import type { AppState } from '../state.js';
 import { pageActor } from './page-auth.js';
-import type { PageDeps } from './pages-routes.js';
+import type { PageDeps } from './page-deps.js';
 
 export function nodesPage(router: Router<AppState>, deps: PageDeps): void {
   router.get('/nodes', async (ctx) => {

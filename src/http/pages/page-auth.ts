@@ -1,6 +1,6 @@
 /** What pages that need a signed-in user call first. Pages never answer 401: they send the browser to the login page. */
 import type { ParameterizedContext } from 'koa';
-import type { Actor } from '../../domain/job.js';
+import type { Actor } from '../../model/job.js';
 import type { AppState } from '../state.js';
 
 /** Only a path on this site: never `//host`, `/\host` or a full URL (open redirects). */

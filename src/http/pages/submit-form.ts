@@ -5,7 +5,7 @@
  * as parallel `env_name` / `env_value` rows.
  */
 import type { FieldError } from '../../errors.js';
-import type { JobRecord } from '../../domain/job.js';
+import type { JobRecord } from '../../model/job.js';
 import type { SubmitInput } from '../../domain/submit-spec.js';
 import { formatDuration, parseBoolean, parseDuration, parseInteger } from '../../lib/parse.js';
 import { commandLine } from './job-view.js';

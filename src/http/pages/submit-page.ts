@@ -7,12 +7,12 @@
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
 import type { FieldError } from '../../errors.js';
-import type { Actor } from '../../domain/job.js';
-import { parseJobId } from '../../lib/jobid.js';
+import type { Actor } from '../../model/job.js';
+import { parseJobId } from '../../model/job-id.js';
 import type { AppState } from '../state.js';
 import { pageActor } from './page-auth.js';
 import { submitFromForm } from './form-submit.js';
-import type { PageDeps } from './pages-routes.js';
+import type { PageDeps } from './page-deps.js';
 import { emptyForm, errorsByField, formFromJob, readForm, toSubmitInput, type SubmitFormValues } from './submit-form.js';
 
 export function submitPage(router: Router<AppState>, deps: PageDeps): void {

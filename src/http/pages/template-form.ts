@@ -5,7 +5,7 @@
  * submit (an empty field leaves the parameter to its default). Errors come back by parameter.
  */
 import type { FieldError } from '../../errors.js';
-import type { ParameterSpec } from '../../domain/templates/template-definition.js';
+import type { ParameterSpec } from '../../model/template.js';
 import { formValue, type FormBody } from './form-fields.js';
 
 export interface ParameterField {

@@ -6,8 +6,8 @@
  */
 import type Router from '@koa/router';
 import type { ParameterizedContext } from 'koa';
-import type { Actor } from '../../domain/job.js';
-import type { JobTemplate } from '../../domain/templates/template-definition.js';
+import type { Actor } from '../../model/job.js';
+import type { JobTemplate } from '../../model/template.js';
 import { parseTagRef } from '../../domain/job-labels.js';
 import type { AppState } from '../state.js';
 import { pageActor } from './page-auth.js';
@@ -15,7 +15,7 @@ import { submitFromForm } from './form-submit.js';
 import { formBody, formValue } from './form-fields.js';
 import { commandLine, utcText, visible } from './job-view.js';
 import { parameterErrors, parameterFields, submittedParams, typedValues } from './template-form.js';
-import type { PageDeps } from './pages-routes.js';
+import type { PageDeps } from './page-deps.js';
 
 interface Refusal {
   typed: Record<string, string>;

@@ -4,9 +4,9 @@
  * would run as a formula (starting with = + - @) is prefixed with an apostrophe, as OWASP
  * advises for exports opened in spreadsheets; numbers are written as they are.
  */
-import { toF58 } from '../../lib/jobid.js';
+import { toF58 } from '../../model/job-id.js';
 import { stringifyJson } from '../../lib/json.js';
-import { runtimeOf } from '../../domain/job.js';
+import { runtimeOf } from '../../model/job.js';
 import type { ExportRow } from '../../domain/job-exports.js';
 import { isHeld } from './job-labels.js';
 

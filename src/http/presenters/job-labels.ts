@@ -2,8 +2,8 @@
  * A job's labels as clients read them: `tags`, `metadata`, `held` and `hold` (fields added to
  * flux-restful-api's job detail, so its clients read it unchanged).
  */
-import { PENDING_STATES, type JobRecord } from '../../domain/job.js';
-import type { JobLabels } from '../../domain/job-labels.js';
+import { PENDING_STATES, type JobRecord } from '../../model/job.js';
+import type { JobLabels } from '../../model/job-labels.js';
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  * job shape everywhere: every answer that holds a job's detail holds this one, labels included.
  */
 import { z } from 'zod';
-import { JOB_RESULTS, JOB_STATES } from '../../domain/job.js';
+import { JOB_RESULTS, JOB_STATES } from '../../model/job.js';
 import { component } from '../openapi/components.js';
 
 const unknownYet = z.literal('');

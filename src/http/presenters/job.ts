@@ -3,9 +3,9 @@
  * with the original's overrides: `""` while a value is unknown, `returncode` `""` until the
  * job ends) with the job's labels added, and the short listing record.
  */
-import { toF58, type JobId } from '../../lib/jobid.js';
-import { runtimeOf, type JobRecord } from '../../domain/job.js';
-import type { JobLabels } from '../../domain/job-labels.js';
+import { toF58, type JobId } from '../../model/job-id.js';
+import { runtimeOf, type JobRecord } from '../../model/job.js';
+import type { JobLabels } from '../../model/job-labels.js';
 import { presentLabels } from './job-labels.js';
 
 type Json = Record<string, unknown>;

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { allocationFromSummary, externalJob, parseR, toExecutorEvent, type EventlogEntry } from '../../../src/executors/flux/flux-events.js';
 import { applyEvent } from '../../../src/domain/job-events.js';
-import type { JobRecord } from '../../../src/domain/job.js';
+import type { JobRecord } from '../../../src/model/job.js';
 import { recorded, report } from './recordings.js';
 
 interface RawResponse {

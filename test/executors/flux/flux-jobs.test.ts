@@ -4,7 +4,7 @@
  * output must come out as the recordings show them.
  */
 import test from 'ava';
-import { parseJobId, toDothex, toF58, toHex } from '../../../src/lib/jobid.js';
+import { parseJobId, toDothex, toF58, toHex } from '../../../src/model/job-id.js';
 import { submitJob, waitForJobEnd } from '../../helpers/test-server.js';
 import { startFluxJobgate, outputBytes, waitForJob } from './flux-server.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { cpusFor } from '../../../src/executors/slurm/allocation.js';
-import type { JobSpec } from '../../../src/domain/job.js';
+import type { JobSpec } from '../../../src/model/job.js';
 
 const spec = { numTasks: 2, coresPerTask: 3, numNodes: null, exclusive: false } as JobSpec;
 const nodes = [{ name: 'n1', cpus: 8 }, { name: 'n2', cpus: 8 }];

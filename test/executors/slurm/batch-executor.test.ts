@@ -10,10 +10,11 @@ import test from 'ava';
 import { SlurmBatchExecutor } from '../../../src/executors/slurm/batch-executor.js';
 import type { SlurmCommands } from '../../../src/executors/slurm/slurm-cli.js';
 import type { SlurmJobRecord } from '../../../src/executors/slurm/slurm-record.js';
-import type { ExecutorEvent, ExecutorSink } from '../../../src/executors/types.js';
+import type { ExecutorSink } from '../../../src/executors/types.js';
+import type { ExecutorEvent } from '../../../src/model/executor-events.js';
 import { LiveOutput } from '../../../src/output/live-output.js';
 import { jobOutputPaths } from '../../../src/output/layout.js';
-import type { JobSpec } from '../../../src/domain/job.js';
+import type { JobSpec } from '../../../src/model/job.js';
 
 const spec: JobSpec = {
   command: ['true'], name: 'true', numTasks: 1, coresPerTask: 1, gpusPerTask: 0, numNodes: null, exclusive: false,

@@ -9,7 +9,7 @@ import {
   taskArgv,
   timeLimitMinutes,
 } from '../../../src/executors/slurm/commands.js';
-import type { JobSpec } from '../../../src/domain/job.js';
+import type { JobSpec } from '../../../src/model/job.js';
 
 const spec: JobSpec = {
   command: ['sh', '-c', "echo it's $X"],

@@ -2,7 +2,7 @@ import test from 'ava';
 import { eventsFor, type JobProgress } from '../../../src/executors/slurm/job-states.js';
 import { parseSqueueJson, type SlurmJobRecord } from '../../../src/executors/slurm/slurm-record.js';
 import { applyEvent } from '../../../src/domain/job-events.js';
-import type { JobRecord } from '../../../src/domain/job.js';
+import type { JobRecord } from '../../../src/model/job.js';
 import { SQUEUE_JSON } from './samples.js';
 
 const jobs = parseSqueueJson(SQUEUE_JSON);

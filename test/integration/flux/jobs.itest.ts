@@ -6,7 +6,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseJobId, toF58 } from '../../../src/lib/jobid.js';
+import { parseJobId, toF58 } from '../../../src/model/job-id.js';
 import { projectRoot } from '../../../src/version.js';
 import { makeTempDir, submitJob, waitFor, waitForJobEnd, type TestServer } from '../../helpers/test-server.js';
 import { outputBytes, waitForJob } from '../../executors/flux/flux-server.js';

@@ -14,7 +14,7 @@ import { parseWith } from '../../validation.js';
 import { standardError } from '../../error-schemas.js';
 import { validationError, type FieldError } from '../../../errors.js';
 import { parseJsonLossless } from '../../../lib/json.js';
-import { parseJobId, toF58, type JobId } from '../../../lib/jobid.js';
+import { parseJobId, toF58, type JobId } from '../../../model/job-id.js';
 import { BULK_ACTIONS, BULK_LIMIT, type BulkReport } from '../../../domain/job-control.js';
 import { filterBodySchema, isEmptySelection, toJobFilter, type SelectionInput } from './job-selection.js';
 import { bulkSchema } from './schemas.js';

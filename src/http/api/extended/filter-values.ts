@@ -3,9 +3,10 @@
  * parameters or comma-separated), state and result names in any case (plus the groups
  * `pending` and `active`), tags as `type:name`, and times as epoch seconds or ISO 8601.
  */
+import type { TagRef } from '../../../model/job-labels.js';
 import { z } from 'zod';
-import { ACTIVE_STATES, JOB_RESULTS, JOB_STATES, PENDING_STATES, type JobResult, type JobState } from '../../../domain/job.js';
-import { parseTagRef, type TagRef } from '../../../domain/job-labels.js';
+import { ACTIVE_STATES, JOB_RESULTS, JOB_STATES, PENDING_STATES, type JobResult, type JobState } from '../../../model/job.js';
+import { parseTagRef } from '../../../domain/job-labels.js';
 
 const MAX_ITEMS = 100;
 

@@ -3,10 +3,11 @@
  * and in a JSON body (bulk): states, results, owners, names, queues, tags, metadata, held,
  * text, and submit/start/end windows; and in which order (any sortable column, asc or desc).
  */
+import { isSortColumn, SORT_COLUMNS, type JobFilter, type JobQuery } from '../../../model/job-query.js';
+import type { TagRef } from '../../../model/job-labels.js';
 import { z } from 'zod';
-import { SORT_COLUMNS, type JobFilter, type JobQuery, type SortColumn } from '../../../db/jobs-repository.js';
-import { checkMetadata, checkTags, labelConditions, type TagRef } from '../../../domain/job-labels.js';
-import type { JobResult, JobState } from '../../../domain/job.js';
+import { checkMetadata, checkTags } from '../../../domain/job-labels.js';
+import type { JobResult, JobState } from '../../../model/job.js';
 import { validationError, type FieldError } from '../../../errors.js';
 import { param } from '../../validation.js';
 import { resultList, stateList, stringList, tagList, timeValue } from './filter-values.js';
@@ -33,7 +34,7 @@ export const filterQueryShape = {
 };
 
 export const sortQueryShape = {
-  sort: stringList(64).meta({ description: `Columns to sort by, first one first: \`name\`, \`-t_submit\` (descending) or \`name:desc\`. Columns: ${Object.keys(SORT_COLUMNS).join(', ')}. Newest first by default.` }),
+  sort: stringList(64).meta({ description: `Columns to sort by, first one first: \`name\`, \`-t_submit\` (descending) or \`name:desc\`. Columns: ${SORT_COLUMNS.join(', ')}. Newest first by default.` }),
   order: param.enumOf(['asc', 'desc'] as const).meta({ description: 'Direction of the sort columns that do not say theirs (default asc).' }),
 };
 
@@ -111,7 +112,9 @@ export function toJobFilter(input: SelectionInput): JobFilter {
     startedTo: input.started?.to,
     endedFrom: input.ended?.from,
     endedTo: input.ended?.to,
-    extra: labelConditions({ tags: input.tag, metadata, held: input.held }),
+    tags: input.tag,
+    metadata,
+    held: input.held,
   };
   for (const key of Object.keys(filter) as (keyof JobFilter)[]) {
     if (filter[key] === undefined) {
@@ -159,10 +162,6 @@ export function rejectUnknownParams(raw: Readonly<Record<string, unknown>>, know
   }
 }
 
-function isSortColumn(name: string): name is SortColumn {
-  return Object.hasOwn(SORT_COLUMNS, name);
-}
-
 export function parseSort(items: readonly string[] | undefined, order: 'asc' | 'desc' | undefined): JobQuery['sort'] {
   const sort: JobQuery['sort'] = [];
   const problems: FieldError[] = [];
@@ -172,7 +171,7 @@ export function parseSort(items: readonly string[] | undefined, order: 'asc' | '
     const column = head.replace(/^[-+]/, '');
     const direction = suffix === undefined ? (descending ? 'desc' : head.startsWith('+') ? 'asc' : (order ?? 'asc')) : suffix.toLowerCase();
     if (!isSortColumn(column)) {
-      problems.push({ field: 'sort', message: `'${column}' is not a sortable column (${Object.keys(SORT_COLUMNS).join(', ')})` });
+      problems.push({ field: 'sort', message: `'${column}' is not a sortable column (${SORT_COLUMNS.join(', ')})` });
     } else if (direction !== 'asc' && direction !== 'desc') {
       problems.push({ field: 'sort', message: `'${suffix ?? ''}' is not a direction (asc, desc)` });
     } else {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { BULK_ACTIONS } from '../../../domain/job-control.js';
-import { parameterSchema, templateJobSchema } from '../../../domain/templates/template-definition.js';
+import { parameterSchema, templateJobSchema } from '../../../model/template.js';
 import { component } from '../../openapi/components.js';
 import { f58Schema, jobDetailSchema, jobIdSchema, jobResultSchema, jobStateSchema } from '../../presenters/job-schemas.js';
 import { ERROR_CODES } from '../../../errors.js';

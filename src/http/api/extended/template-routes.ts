@@ -2,6 +2,7 @@
  * Job templates: list, create, read, replace, delete, and submit a job from one with
  * parameters. Problems with parameters name them (`params.<name>`) in the error details.
  */
+import type { JobTemplate } from '../../../model/template.js';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppState } from '../../state.js';
@@ -9,9 +10,9 @@ import { defineRoute, type ApiCatalog } from '../../route.js';
 import { standardError } from '../../error-schemas.js';
 import { setLastModified } from '../../middleware/http-cache.js';
 import { presentJobDetail } from '../../presenters/job.js';
-import { toF58 } from '../../../lib/jobid.js';
+import { toF58 } from '../../../model/job-id.js';
 import { parseTagRef } from '../../../domain/job-labels.js';
-import { templateCreateSchema, templateReplaceSchema, type JobTemplate } from '../../../domain/templates/template-definition.js';
+import { templateCreateSchema, templateReplaceSchema } from '../../../domain/templates/template-definition.js';
 import { templateSchema, templateSubmitResponseSchema } from './schemas.js';
 import type { ExtendedDeps } from './context.js';
 

@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
 import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
-import type { Actor, JobRecord } from '../../../domain/job.js';
+import type { Actor, JobRecord } from '../../../model/job.js';
 import type { JobChange } from '../../../domain/jobs-service.js';
 import { stringifyJson } from '../../../lib/json.js';
 import { followOutput } from '../../../output/follow.js';

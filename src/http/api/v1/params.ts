@@ -1,6 +1,6 @@
 /** Path parameters shared by the v1 routes. */
 import { AppError } from '../../../errors.js';
-import { parseJobId, type JobId } from '../../../lib/jobid.js';
+import { parseJobId, type JobId } from '../../../model/job-id.js';
 
 /** The documentation of a `:jobid` path parameter. */
 export const JOBID_PATH = { jobid: 'Job id: decimal, F58 with ƒ or f prefix, 0x hex, or dothex.' };

@@ -4,11 +4,12 @@
  * flux-restful-api's meaning (recordsFiltered = rows returned), which its clients assert.
  * Column filters: state, result, owner, name, and (the job table's) tags and held.
  */
+import { isSortColumn, type JobQuery } from '../../../model/job-query.js';
+import type { TagRef } from '../../../model/job-labels.js';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { SORT_COLUMNS, type JobQuery, type SortColumn } from '../../../db/jobs-repository.js';
-import { JOB_RESULTS, JOB_STATES, type JobResult, type JobState } from '../../../domain/job.js';
-import { labelConditions, parseTagRef, type TagRef } from '../../../domain/job-labels.js';
+import { JOB_RESULTS, JOB_STATES, type JobResult, type JobState } from '../../../model/job.js';
+import { parseTagRef } from '../../../domain/job-labels.js';
 import { parseBoolean } from '../../../lib/parse.js';
 import type { AppState } from '../../state.js';
 import { presentJobDetails } from '../../presenters/job.js';
@@ -19,10 +20,6 @@ import { searchPage } from './responses.js';
 import type { ApiDeps } from './context.js';
 
 const MAX_COLUMNS = 64;
-
-function isSortColumn(name: string): name is SortColumn {
-  return Object.hasOwn(SORT_COLUMNS, name);
-}
 
 /** The DataTables parameters whose names carry an index (columns[i][...], order[i][...]). */
 const indexedParams = z.record(z.string(), z.unknown());
@@ -103,7 +100,8 @@ export function searchRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       ...(results.length > 0 ? { results } : {}),
       ...(owners.length > 0 ? { owners } : {}),
       ...(names.length > 0 ? { names } : {}),
-      ...(tags.length > 0 || held !== undefined ? { extra: labelConditions({ tags, held }) } : {}),
+      ...(tags.length > 0 ? { tags } : {}),
+      ...(held !== undefined ? { held } : {}),
     };
     const total = deps.jobs.count({}, actor);
     const hasFilter = Boolean(text?.trim()) || states.length + results.length + owners.length + names.length + tags.length > 0 || held !== undefined;

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { applyEvent, resultOf, returncodeOf } from '../../src/domain/job-events.js';
-import type { JobRecord } from '../../src/domain/job.js';
-import type { ExecutorEvent } from '../../src/executors/types.js';
+import type { JobRecord } from '../../src/model/job.js';
+import type { ExecutorEvent } from '../../src/model/executor-events.js';
 
 function fresh(): JobRecord {
   return {

@@ -1,6 +1,7 @@
 /** Template definitions, parameter values and rendering, without a server. */
+import type { TemplateDefinition } from '../../src/model/template.js';
 import test from 'ava';
-import { normalizeDefinition, type TemplateDefinition } from '../../src/domain/templates/template-definition.js';
+import { normalizeDefinition } from '../../src/domain/templates/template-definition.js';
 import { checkParameterValue } from '../../src/domain/templates/template-values.js';
 import { blameParameters, renderTemplate } from '../../src/domain/templates/template-render.js';
 

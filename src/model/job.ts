@@ -2,7 +2,7 @@
  * The job model in Flux's vocabulary, whatever backend runs it: states, results, the
  * normalised submit request (JobSpec) and the stored record (JobRecord).
  */
-import type { JobId } from '../lib/jobid.js';
+import type { JobId } from './job-id.js';
 
 export const JOB_STATES = ['NEW', 'DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP', 'INACTIVE'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -88,10 +88,6 @@ export interface JobRecord {
 export interface Actor {
   name: string;
   superuser: boolean;
-}
-
-export function isActive(state: JobState): boolean {
-  return state !== 'INACTIVE';
 }
 
 export function canSee(actor: Actor, job: { owner: string }): boolean {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FluidGenerator, parseJobId, toDothex, toF58, toHex } from '../../src/lib/jobid.js';
+import { FluidGenerator, parseJobId, toDothex, toF58, toHex } from '../../src/model/job-id.js';
 
 // Every form of one id, as `flux job id` printed them (recorded transcript 02).
 const RECORDED = { dec: 80597745664n, f58: 'ƒ37o9WoZ', hex: '0x12c4000000', dothex: '0000.0012.c400.0000', kvs: 'job.0000.0012.c400.0000' };

@@ -1,4 +1,4 @@
-/** process.ts's terminate-with-grace: SIGTERM first, SIGKILL only for what is still there. */
+/** process.ts: terminate-with-grace, SIGTERM first, SIGKILL only for what is still there. */
 import test from 'ava';
 import { startService, terminateWithGrace, killAfterGrace } from '../../src/executors/process.js';
 

@@ -25,6 +25,7 @@ import type { ConnectionHandlers, FluxConnection } from './connection.js';
 import { externalJob, JOURNAL_ONLY_EVENTS, parseR, toExecutorEvent, type EventlogEntry, type JournalEntry } from './flux-events.js';
 import { resolveRole, type FluxRole } from './instance-role.js';
 import { buildJobspec, jobspecProblems } from './jobspec.js';
+import { readInstanceSize } from './instance-size.js';
 import { readNodes } from './node-list.js';
 import { OutputDecoder } from './output-decoder.js';
 import { STATE_RANK, TrackedJob, type Origin } from './tracked-job.js';
@@ -74,6 +75,8 @@ export class FluxExecutor implements Executor {
   private reconnectDelay = 500;
   private rolePromise: Promise<FluxRole> | null = null;
   private nodesCache: { at: number; value: Promise<NodeInfo[]> } | null = null;
+  /** Nodes in the instance, read at each connection (a reconnect may find another instance). */
+  private instanceSize = 1;
 
   constructor(private readonly options: FluxExecutorOptions) {}
 
@@ -126,6 +129,7 @@ export class FluxExecutor implements Executor {
       await conn.close();
       return;
     }
+    this.instanceSize = (await readInstanceSize(this.flux, this.options.env)) ?? this.instanceSize;
     this.conn = conn;
     this.lostReason = null;
     this.backlogDone = false;
@@ -531,6 +535,10 @@ export class FluxExecutor implements Executor {
       this.nodesCache = null;
     });
     return value;
+  }
+
+  size(): number {
+    return this.instanceSize;
   }
 
   async ready(): Promise<boolean> {

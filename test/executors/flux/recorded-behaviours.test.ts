@@ -10,14 +10,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
-import { FluxExecutor } from '../../src/executors/flux/flux-executor.js';
-import type { ExecutorSink } from '../../src/executors/types.js';
-import type { ExecutorEvent } from '../../src/model/executor-events.js';
-import type { JobSpec } from '../../src/model/job.js';
-import type { LiveOutput } from '../../src/output/live-output.js';
-import { makeTempDir, submitJob, waitFor, waitForJobEnd } from '../helpers/test-server.js';
-import { FluxClient, socketPath } from '../fake-flux/client.js';
-import { FAKE_FLUX, startFakeFlux } from '../fake-flux/start.js';
+import { FluxExecutor } from '../../../src/executors/flux/flux-executor.js';
+import type { ExecutorSink } from '../../../src/executors/types.js';
+import type { ExecutorEvent } from '../../../src/model/executor-events.js';
+import type { JobSpec } from '../../../src/model/job.js';
+import type { LiveOutput } from '../../../src/output/live-output.js';
+import { makeTempDir, submitJob, waitFor, waitForJobEnd } from '../../helpers/test-server.js';
+import { FluxClient, socketPath } from '../../fake-flux/client.js';
+import { FAKE_FLUX, startFakeFlux } from '../../fake-flux/start.js';
 import { outputBytes, startFluxJobgate, waitForJob } from './flux-server.js';
 
 const JOBSPEC = {

@@ -5,7 +5,7 @@
  * instance's real size when FLUX_NUMBER_NODES is unset.
  */
 import test from 'ava';
-import { submitJob, waitForJobEnd } from '../helpers/test-server.js';
+import { submitJob, waitForJobEnd } from '../../helpers/test-server.js';
 import { startFluxJobgate, waitForJob } from './flux-server.js';
 
 const hostnames = ['node1', 'node2', 'node3', 'node4'];

@@ -34,6 +34,7 @@ import { answersWithin, openConnection, Reconnector } from './instance-link.js';
 import { JOURNAL_ONLY_EVENTS, parseR, toExecutorEvent, type EventlogEntry, type JournalEntry } from './flux-events.js';
 import { resolveRole, shutdownInstance, type FluxRole } from './instance-role.js';
 import { buildJobspec, jobspecProblems } from './jobspec.js';
+import { readInstanceSize } from './instance-size.js';
 import { readNodes, RecentNodes } from './node-list.js';
 import { OutputWatch } from './output-watch.js';
 import { JobCorrelation } from './job-correlation.js';
@@ -76,6 +77,8 @@ export class FluxExecutor implements Executor {
   private readonly reconnector: Reconnector;
   private rolePromise: Promise<FluxRole> | null = null;
   private readonly recentNodes = new RecentNodes();
+  /** Nodes in the instance, read at each connection (a reconnect may find another instance). */
+  private instanceSize = 1;
 
   constructor(private readonly options: FluxExecutorOptions) {
     const reconnectFailed = (error: unknown): void => this.reporter.sink.log('warn', 'reconnecting to Flux failed', { error: error instanceof Error ? error.message : String(error) });
@@ -139,6 +142,7 @@ export class FluxExecutor implements Executor {
       await conn.close();
       return;
     }
+    this.instanceSize = (await readInstanceSize(this.flux, this.options.env)) ?? this.instanceSize;
     this.conn = conn;
     this.lostReason = null;
     this.backlogDone = false;
@@ -304,6 +308,10 @@ export class FluxExecutor implements Executor {
   async nodes(): Promise<NodeInfo[]> {
     const jobsOn = (rank: number): JobId[] => [...this.jobs.values()].filter((job) => job.state === STATE_RANK.RUN && job.rankList.includes(rank)).map((job) => job.id);
     return this.recentNodes.get(() => readNodes(this.flux, this.options.env, jobsOn));
+  }
+
+  size(): number {
+    return this.instanceSize;
   }
 
   async ready(): Promise<boolean> {

@@ -308,6 +308,11 @@ export class LocalExecutor implements Executor {
     return !this.stopping;
   }
 
+  /** This machine is the only node. */
+  size(): number {
+    return 1;
+  }
+
   async version(): Promise<string> {
     return `local (${os.type()} ${os.release()}, ${this.cores.total} cores, ${this.gpus.total} GPUs)`;
   }

@@ -324,6 +324,11 @@ export class SlurmBatchExecutor implements Executor {
     return !this.stopping && (await this.options.cli.ping());
   }
 
+  /** One node: a job asks Slurm for more through its own options, not num_nodes. */
+  size(): number {
+    return 1;
+  }
+
   async version(): Promise<string> {
     return `${await this.options.cli.version()} (sbatch)`;
   }

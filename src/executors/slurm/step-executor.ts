@@ -336,6 +336,11 @@ export class SlurmStepExecutor implements Executor {
     return !this.stopping && (await this.options.cli.ping());
   }
 
+  /** One node: a job asks Slurm for more through its own options, not num_nodes. */
+  size(): number {
+    return 1;
+  }
+
   async version(): Promise<string> {
     return `${await this.options.cli.version()} (srun steps in allocation ${this.allocation.jobId})`;
   }

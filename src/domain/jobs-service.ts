@@ -38,7 +38,8 @@ export interface JobServiceDeps {
   repo: JobsRepository;
   executor: Executor;
   output: OutputStore;
-  spec: SpecContext;
+  /** maxNodes null: the executor's size() at the time of each submit. */
+  spec: Omit<SpecContext, 'maxNodes'> & { maxNodes: number | null };
   baseEnv: Readonly<Record<string, string>>;
   userid: number;
   logger: Logger;
@@ -93,6 +94,11 @@ export class JobService extends EventEmitter<Events> {
 
   private now(): number {
     return this.nowMs() / 1000;
+  }
+
+  /** The largest num_nodes accepted: the configured one, or the executor's size. */
+  get maxNodes(): number {
+    return this.deps.spec.maxNodes ?? this.deps.executor.size();
   }
 
   get executorName(): string {
@@ -229,7 +235,7 @@ export class JobService extends EventEmitter<Events> {
     if (this.stopping) {
       throw unavailable('jobgate is stopping and accepts no new jobs');
     }
-    const spec = checkedSpec(input, this.deps.spec, this.executor);
+    const spec = checkedSpec(input, { ...this.deps.spec, maxNodes: this.maxNodes }, this.executor);
     const env = jobEnvironment(this.deps.baseEnv, spec.envars);
     const t = this.now();
     const record = (id: JobId): JobRecord => newJobRecord({ id, owner, userid: this.deps.userid, spec, executor: this.executor.name, t });

@@ -57,7 +57,7 @@ function countNvidiaGpus(): number {
 }
 
 /** `auto`: inside a Flux instance when FLUX_URI is set, inside a Slurm allocation when SLURM_JOB_ID is. */
-export function resolveExecutor(requested: string, env: Environment): ExecutorName | undefined {
+function resolveExecutor(requested: string, env: Environment): ExecutorName | undefined {
   if (requested === 'auto') {
     if (env.FLUX_URI) {
       return 'flux';
@@ -71,7 +71,7 @@ export function resolveExecutor(requested: string, env: Environment): ExecutorNa
 }
 
 /** FLUX_OPTION_FLAGS: a shell-split list like `-ompi=openmpi@5 -okey=value`; a leading `-o` is dropped. */
-export function parseOptionFlagList(text: string): Record<string, string> | string {
+function parseOptionFlagList(text: string): Record<string, string> | string {
   const flags: Record<string, string> = {};
   let words: string[];
   try {
@@ -208,6 +208,7 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     fluxRole = 'auto';
   }
 
+  const nodesSource = pick(env, undefined, '', ['FLUX_NUMBER_NODES']);
   const raw = {
     host: pick(env, flags.host, '--host', ['JOBGATE_HOST', 'HOST'])?.value ?? '127.0.0.1',
     port: integer(pick(env, flags.port, '--port', ['JOBGATE_PORT', 'PORT']), 5000),
@@ -216,7 +217,8 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     defaultWorkdir: path.resolve(cwd, pick(env, flags.workdir, '--workdir', ['JOBGATE_WORKDIR'])?.value ?? cwd),
     cores: integer(pick(env, flags.cores, '--cores', ['JOBGATE_CORES']), os.availableParallelism()),
     gpus: integer(gpusSource, hasGpusFlag ? Math.max(detectedGpus, 1) : detectedGpus),
-    maxNodes: integer(pick(env, undefined, '', ['FLUX_NUMBER_NODES']), 1),
+    // Unset: the executor says (a Flux instance's real size).
+    maxNodes: nodesSource === undefined ? null : integer(nodesSource, 1),
     killGraceSeconds: seconds(pick(env, undefined, '', ['JOBGATE_KILL_GRACE']), 5),
     defaultOptionFlags,
     requireAuth,

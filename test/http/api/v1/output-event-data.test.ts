@@ -1,9 +1,9 @@
 /** The data of each follow event, parsed by the very schemas the API document is built from. */
 import test from 'ava';
-import { newJobRecord, type JobRecord } from '../../src/model/job.js';
-import { chunkData, endData, errorData, sseFrame, stateData } from '../../src/http/api/v1/output-event-data.js';
-import { outputChunk, outputEndEvent, outputErrorEvent, outputStateEvent } from '../../src/http/api/v1/responses.js';
-import { presentJobDetail } from '../../src/http/presenters/job.js';
+import { newJobRecord, type JobRecord } from '../../../../src/model/job.js';
+import { chunkData, endData, errorData, sseFrame, stateData } from '../../../../src/http/api/v1/output-event-data.js';
+import { outputChunk, outputEndEvent, outputErrorEvent, outputStateEvent } from '../../../../src/http/api/v1/responses.js';
+import { presentJobDetail } from '../../../../src/http/presenters/job.js';
 
 function job(fields: Partial<JobRecord>): JobRecord {
   const spec = { command: ['demo'], name: 'demo', numTasks: 1, coresPerTask: 1, gpusPerTask: 0, numNodes: null, exclusive: false, workdir: null, runtime: 0, envars: {}, optionFlags: {}, tty: false, urgency: 16, queue: null };

@@ -7,6 +7,8 @@ import type { Db } from '../db/database.js';
 import { JobLabelsRepository } from '../db/job-labels-repository.js';
 import { JobEventFeedRepository } from '../db/job-event-feed-repository.js';
 import { TemplatesRepository } from '../db/templates-repository.js';
+import { OwnerFiguresRepository } from '../db/owner-figures-repository.js';
+import { OwnerFiguresService } from './owner-figures.js';
 import { ChangeClock } from './change-clock.js';
 import { JobControl } from './job-control.js';
 import { JobEventFeed } from './job-event-feed.js';
@@ -22,6 +24,8 @@ export interface ExtendedServices {
   feed: JobEventFeed;
   exports: JobExports;
   clock: ChangeClock;
+  /** Jobs by state and CPU-seconds per owner. */
+  figures: OwnerFiguresService;
 }
 
 /** `now` in epoch seconds. */
@@ -37,5 +41,6 @@ export function createExtendedServices(db: Db, jobs: JobService, now: () => numb
     feed: new JobEventFeed(new JobEventFeedRepository(db), jobs),
     exports: new JobExports(db, jobs, now),
     clock,
+    figures: new OwnerFiguresService(new OwnerFiguresRepository(db), now),
   };
 }

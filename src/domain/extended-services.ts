@@ -9,6 +9,9 @@ import { JobEventFeedRepository } from '../db/job-event-feed-repository.js';
 import { TemplatesRepository } from '../db/templates-repository.js';
 import { OwnerFiguresRepository } from '../db/owner-figures-repository.js';
 import { OwnerFiguresService } from './owner-figures.js';
+import { JobPurgeRepository } from '../db/job-purge-repository.js';
+import type { OutputStore } from '../output/output-store.js';
+import { JobPurge } from './job-purge.js';
 import { ChangeClock } from './change-clock.js';
 import { JobControl } from './job-control.js';
 import { JobEventFeed } from './job-event-feed.js';
@@ -26,10 +29,12 @@ export interface ExtendedServices {
   clock: ChangeClock;
   /** Jobs by state and CPU-seconds per owner. */
   figures: OwnerFiguresService;
+  /** Removing ended jobs: `POST /v1/jobs/purge` and retention. */
+  purge: JobPurge;
 }
 
 /** `now` in epoch seconds. */
-export function createExtendedServices(db: Db, jobs: JobService, now: () => number): ExtendedServices {
+export function createExtendedServices(db: Db, jobs: JobService, now: () => number, output: OutputStore): ExtendedServices {
   const clock = new ChangeClock(now);
   jobs.on('change', () => clock.touch());
   const changed = (): void => clock.touch();
@@ -42,5 +47,6 @@ export function createExtendedServices(db: Db, jobs: JobService, now: () => numb
     exports: new JobExports(db, jobs, now),
     clock,
     figures: new OwnerFiguresService(new OwnerFiguresRepository(db), now),
+    purge: new JobPurge({ repo: new JobPurgeRepository(db), jobs, output, changed, now }),
   };
 }

@@ -17,9 +17,10 @@ import { labelRoutes } from './label-routes.js';
 import { templateRoutes } from './template-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { userRoutes } from './user-routes.js';
+import { purgeRoutes } from './purge-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
-  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, userRoutes].map((build) => build(deps, catalog));
+  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, userRoutes, purgeRoutes].map((build) => build(deps, catalog));
 }
 
 const EXTENDED_PATHS = [

@@ -16,9 +16,11 @@ import { bulkRoutes } from './bulk-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { templateRoutes } from './template-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { userRoutes } from './user-routes.js';
+import { purgeRoutes } from './purge-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
-  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes].map((build) => build(deps, catalog));
+  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, userRoutes, purgeRoutes].map((build) => build(deps, catalog));
 }
 
 const EXTENDED_PATHS = [
@@ -26,7 +28,8 @@ const EXTENDED_PATHS = [
   /^\/meta\/.+$/,
   /^\/v1\/(tags|events|templates)$/,
   /^\/v1\/templates\/[^/]+(\/submit)?$/,
-  /^\/v1\/jobs\/(query|export|bulk)$/,
+  /^\/v1\/jobs\/(query|export|bulk|purge)$/,
+  /^\/v1\/users(\/me(\/keys(\/[^/]+)?)?)?$/,
   /^\/v1\/jobs\/[^/]+\/(hold|release|priority|tags|metadata|labels)$/,
 ];
 

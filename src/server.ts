@@ -106,7 +106,14 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     unlock();
     throw new StartupError(`cannot start the ${executor.name} executor: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000);
+  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000, output);
+  if (config.retentionSeconds !== null) {
+    extended.purge.startRetention(
+      config.retentionSeconds,
+      (error) => logger.error({ err: error }, 'retention: purging ended jobs failed; trying again later'),
+      (report) => logger.info({ jobs: report.jobs, outputBytes: report.outputBytes }, 'retention: ended jobs purged'),
+    );
+  }
 
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {
@@ -162,6 +169,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
       force.unref();
       await closed;
       clearTimeout(force);
+      await extended.purge.stop();
       output.shutdown();
       closeDatabase(db);
       unlock();

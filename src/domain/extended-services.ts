@@ -7,6 +7,11 @@ import type { Db } from '../db/database.js';
 import { JobLabelsRepository } from '../db/job-labels-repository.js';
 import { JobEventFeedRepository } from '../db/job-event-feed-repository.js';
 import { TemplatesRepository } from '../db/templates-repository.js';
+import { OwnerFiguresRepository } from '../db/owner-figures-repository.js';
+import { OwnerFiguresService } from './owner-figures.js';
+import { JobPurgeRepository } from '../db/job-purge-repository.js';
+import type { OutputStore } from '../output/output-store.js';
+import { JobPurge } from './job-purge.js';
 import { ChangeClock } from './change-clock.js';
 import { JobControl } from './job-control.js';
 import { JobEventFeed } from './job-event-feed.js';
@@ -22,10 +27,14 @@ export interface ExtendedServices {
   feed: JobEventFeed;
   exports: JobExports;
   clock: ChangeClock;
+  /** Jobs by state and CPU-seconds per owner. */
+  figures: OwnerFiguresService;
+  /** Removing ended jobs: `POST /v1/jobs/purge` and retention. */
+  purge: JobPurge;
 }
 
 /** `now` in epoch seconds. */
-export function createExtendedServices(db: Db, jobs: JobService, now: () => number): ExtendedServices {
+export function createExtendedServices(db: Db, jobs: JobService, now: () => number, output: OutputStore): ExtendedServices {
   const clock = new ChangeClock(now);
   jobs.on('change', () => clock.touch());
   const changed = (): void => clock.touch();
@@ -37,5 +46,7 @@ export function createExtendedServices(db: Db, jobs: JobService, now: () => numb
     feed: new JobEventFeed(new JobEventFeedRepository(db), jobs),
     exports: new JobExports(db, jobs, now),
     clock,
+    figures: new OwnerFiguresService(new OwnerFiguresRepository(db), now),
+    purge: new JobPurge({ repo: new JobPurgeRepository(db), jobs, output, changed, now }),
   };
 }

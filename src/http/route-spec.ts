@@ -55,6 +55,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, B extends z.ZodType 
   bodyTypes?: string[];
   /** The body is read by the handler itself (several accepted shapes); the schema documents it. */
   bodyHandledByRoute?: boolean;
+  /** An admin route (service/stop, users, purge): only callers from JOBGATE_ADMIN_ALLOW's addresses, if set. */
+  admin?: boolean;
   responses: Record<number, ResponseDoc>;
 }
 

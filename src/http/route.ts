@@ -12,7 +12,7 @@ import type { Actor } from '../model/job.js';
 import type { AppState } from './state.js';
 import type { RouteSpec } from './route-spec.js';
 import type { ApiCatalog } from './route-table.js';
-import { requireActor, requireSuperuser } from './middleware/auth.js';
+import { refuseOutsideAdminAddresses, requireActor, requireSuperuser } from './middleware/auth.js';
 import { parseWith } from './validation.js';
 
 export type { ResponseDoc, RouteSpec } from './route-spec.js';
@@ -42,7 +42,11 @@ export function defineRoute<Q extends z.ZodType, B extends z.ZodType>(
   router[spec.method](spec.path, async (ctx) => {
     // Who may call it is checked before any input is read, as in flux-restful-api: an
     // unauthenticated request gets its 401 (and the client its cue to log in) even when
-    // invalid; and it is the declared access, so the documentation cannot drift.
+    // invalid; and it is the declared access, so the documentation cannot drift. An admin route
+    // refuses a caller from the wrong address before asking who it is.
+    if (spec.admin === true) {
+      refuseOutsideAdminAddresses(ctx);
+    }
     const actor = spec.access === 'public' ? ctx.state.actor : spec.access === 'superuser' ? requireSuperuser(ctx) : requireActor(ctx);
     if (spec.cache === 'no-store') {
       // Set here, from the declaration, so the document's "never a 304" cannot drift.

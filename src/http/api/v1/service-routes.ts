@@ -50,6 +50,7 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
     tags: ['service'],
     access: 'superuser',
     errors: 'compat',
+    admin: true,
     responses: { 200: { description: 'Stopping', schema: messageBody } },
   }, async (ctx, { actor }) => {
     ctx.body = { Message: 'Service stopping: no new jobs are accepted, running jobs are canceled, streams are closed, then jobgate exits.' };

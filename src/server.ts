@@ -11,6 +11,8 @@ import type { Config } from './config/schema.js';
 import { isLoopback } from './config/load.js';
 import { closeDatabase, openDatabase, type Db } from './db/database.js';
 import { JobsRepository } from './db/jobs-repository.js';
+import { UsageRepository } from './db/usage-repository.js';
+import { UsageService } from './domain/usage/usage-service.js';
 import { JobService } from './domain/jobs-service.js';
 import { baseEnvironment } from './domain/job-environment.js';
 import { OutputStore } from './output/output-store.js';
@@ -106,7 +108,9 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     unlock();
     throw new StartupError(`cannot start the ${executor.name} executor: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000);
+  const usage = new UsageService({ repo: new UsageRepository(db), jobs, executor, intervalSeconds: config.usageIntervalSeconds, logger, now: () => Date.now() / 1000 });
+  usage.start();
+  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000, usage);
 
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {
@@ -155,6 +159,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     stopping = (async () => {
       logger.info({ reason, mode }, 'stopping');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      usage.stop();
       await jobs.stop(mode);
       // Streams have had their final event ('stopping'); drop idle keep-alive connections.
       server.closeIdleConnections();

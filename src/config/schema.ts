@@ -70,6 +70,8 @@ export const configSchema = z.object({
    * process tree (a broker among jobgate's ancestors means initial program).
    */
   fluxRole: z.enum(['auto', 'initial-program', 'beside']),
+  /** Seconds between samples of what running jobs use (JOBGATE_USAGE_INTERVAL; 0 or off: no sampling). */
+  usageIntervalSeconds: z.number().min(0).max(3600).refine((value) => value === 0 || value >= 0.2, 'must be 0 (off) or at least 0.2 seconds'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

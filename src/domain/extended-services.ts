@@ -1,6 +1,6 @@
 /**
  * The services behind the routes that go beyond flux-restful-api's (labels, hold/release and
- * bulk, templates, the event feed, exports, the change clock), built on the one store and the
+ * bulk, templates, the event feed, exports, the change clock, usage metrics), built on the one store and the
  * JobService.
  */
 import type { Db } from '../db/database.js';
@@ -14,6 +14,7 @@ import { JobExports } from './job-exports.js';
 import { JobLabelsService } from './job-labels.js';
 import type { JobService } from './jobs-service.js';
 import { TemplatesService } from './templates/templates-service.js';
+import type { UsageService } from './usage/usage-service.js';
 
 export interface ExtendedServices {
   labels: JobLabelsService;
@@ -22,10 +23,12 @@ export interface ExtendedServices {
   feed: JobEventFeed;
   exports: JobExports;
   clock: ChangeClock;
+  /** What jobs use, sampled while they run. */
+  usage: UsageService;
 }
 
 /** `now` in epoch seconds. */
-export function createExtendedServices(db: Db, jobs: JobService, now: () => number): ExtendedServices {
+export function createExtendedServices(db: Db, jobs: JobService, now: () => number, usage: UsageService): ExtendedServices {
   const clock = new ChangeClock(now);
   jobs.on('change', () => clock.touch());
   const changed = (): void => clock.touch();
@@ -37,5 +40,6 @@ export function createExtendedServices(db: Db, jobs: JobService, now: () => numb
     feed: new JobEventFeed(new JobEventFeedRepository(db), jobs),
     exports: new JobExports(db, jobs, now),
     clock,
+    usage,
   };
 }

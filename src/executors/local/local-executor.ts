@@ -34,6 +34,9 @@ import { clearLaunchMark, readLaunchMarks, statusFileOf, type MarkedTask } from 
 import { combineStatus, coresNeeded, taskEnv, type QueuedJob, type RunningJob, type RunningTask } from './running-job.js';
 import { workdirProblems } from '../workdir-check.js';
 import type { LiveOutput } from '../../output/live-output.js';
+import type { UsageReading } from '../../model/usage.js';
+import { SessionSampler } from '../usage/session-sampler.js';
+import { NvidiaSmi } from '../usage/nvidia-smi.js';
 
 export interface LocalExecutorOptions {
   cores: number;
@@ -58,6 +61,7 @@ export class LocalExecutor implements Executor {
   private order = 0;
   private reattachTimer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private readonly usage = new SessionSampler(new NvidiaSmi());
   /** After a stop that leaves jobs running: nothing more is reported. */
   private detached = false;
 
@@ -376,6 +380,15 @@ export class LocalExecutor implements Executor {
     sink.event({ id, t, name: 'urgency', urgency });
     sink.event({ id, t, name: 'priority', priority: urgency });
     this.schedule();
+  }
+
+  /** What the running jobs' processes use (each task leads a session: see usage/session-sampler.ts). */
+  async sampleUsage(ids: readonly JobId[]): Promise<UsageReading[]> {
+    const jobs = ids.flatMap((id) => {
+      const running = this.running.get(id);
+      return running === undefined || running.finished ? [] : [{ id, sessions: running.tasks.filter((task) => task.exit === null).map((task) => task.pid) }];
+    });
+    return this.usage.sample(jobs, this.now());
   }
 
   /** Picks up a job that was running when jobgate stopped. */

@@ -16,18 +16,19 @@ import { bulkRoutes } from './bulk-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { templateRoutes } from './template-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { usageRoutes } from './usage-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
-  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes].map((build) => build(deps, catalog));
+  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, usageRoutes].map((build) => build(deps, catalog));
 }
 
 const EXTENDED_PATHS = [
   /^\/ping$/,
   /^\/meta\/.+$/,
-  /^\/v1\/(tags|events|templates)$/,
+  /^\/v1\/(tags|events|templates|stats)$/,
   /^\/v1\/templates\/[^/]+(\/submit)?$/,
   /^\/v1\/jobs\/(query|export|bulk)$/,
-  /^\/v1\/jobs\/[^/]+\/(hold|release|priority|tags|metadata|labels)$/,
+  /^\/v1\/jobs\/[^/]+\/(hold|release|priority|tags|metadata|labels|metrics)$/,
 ];
 
 /** Whether a request path belongs to these routes (their errors get the one error shape). */

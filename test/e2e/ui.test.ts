@@ -20,7 +20,8 @@ const test = anyTest as TestFn<Context>;
 
 test.before(async (t) => {
   t.context.browser = await launchBrowser();
-  t.context.server = await startTestServer({ flags: { cores: '8' } });
+  // Usage sampled twice a second, so the chart grows while a test watches.
+  t.context.server = await startTestServer({ flags: { cores: '8' }, env: { JOBGATE_USAGE_INTERVAL: '0.5' } });
 });
 
 test.after.always(async (t) => {
@@ -254,6 +255,31 @@ test.serial('the job page shows output lines as they are written, and cancels th
     t.is(await page.locator('#job-state').innerText(), 'INACTIVE');
     t.true(await page.locator('#cancel-form').isHidden());
     t.is((await state(server, id)).result, 'CANCELED');
+  });
+});
+
+test.serial('the job page draws its usage chart and the chart grows while the job runs; the table shows efficiency and peak memory', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: `sh -c 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); sleep 0.2; done'`, job_name: 'charted' });
+  await waitFor(async () => ((await state(server, id)).state === 'RUN' ? true : undefined));
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/job/${id}`);
+    const chart = page.locator('#usage-chart');
+    await chart.locator('canvas').waitFor();
+    const points = async (): Promise<number> => Number((await chart.getAttribute('data-points')) ?? '0');
+    const first = await points();
+    t.true(first >= 1);
+    // More samples arrive on the open page (no reload), and the chart redraws with them.
+    await waitFor(async () => ((await points()) >= first + 2 ? true : undefined), 15000, 'the chart to grow');
+    t.true(await chart.locator('.u-legend', { hasText: 'Cores used' }).isVisible());
+    await screenshot(page, 'job-usage-chart');
+    await waitForJobEnd(server, id);
+    await page.locator('#usage-summary [data-usage="peak_memory"]', { hasText: /iB/ }).waitFor();
+    await page.goto(`${server.url}/jobs?sort=cpu_efficiency&dir=asc`);
+    const row = page.locator('#jobs tbody tr', { hasText: 'charted' });
+    await row.waitFor();
+    t.regex(await row.locator('td.col-cpu_efficiency').innerText(), /^\d+ %$/);
+    t.regex(await row.locator('td.col-peak_memory').innerText(), /MiB$/);
   });
 });
 

@@ -92,6 +92,3 @@ export function storageRefusal(error: unknown): AppError | null {
   return null;
 }
 
-export function backendError(message: string): AppError {
-  return new AppError(502, 'BACKEND_ERROR', message);
-}

@@ -15,7 +15,7 @@ export interface ThrottleLimits {
   windowSeconds: number;
 }
 
-export const DEFAULT_LIMITS: ThrottleLimits = { perUser: 10, perAddress: 30, windowSeconds: 60 };
+const DEFAULT_LIMITS: ThrottleLimits = { perUser: 10, perAddress: 30, windowSeconds: 60 };
 
 export class LoginThrottle {
   private readonly byUser: RateLimiterMemory;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export const SIGNING_KEY_FILE = 'token-signing.key';
+const SIGNING_KEY_FILE = 'token-signing.key';
 
 export function loadSigningKey(dataDir: string, given: string | null): Uint8Array {
   if (given !== null) {

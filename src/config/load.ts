@@ -58,7 +58,7 @@ function countNvidiaGpus(): number {
 }
 
 /** `auto`: inside a Flux instance when FLUX_URI is set, inside a Slurm allocation when SLURM_JOB_ID is. */
-export function resolveExecutor(requested: string, env: Environment): ExecutorName | undefined {
+function resolveExecutor(requested: string, env: Environment): ExecutorName | undefined {
   if (requested === 'auto') {
     if (env.FLUX_URI) {
       return 'flux';
@@ -72,7 +72,7 @@ export function resolveExecutor(requested: string, env: Environment): ExecutorNa
 }
 
 /** FLUX_OPTION_FLAGS: a shell-split list like `-ompi=openmpi@5 -okey=value`; a leading `-o` is dropped. */
-export function parseOptionFlagList(text: string): Record<string, string> | string {
+function parseOptionFlagList(text: string): Record<string, string> | string {
   const flags: Record<string, string> = {};
   let words: string[];
   try {

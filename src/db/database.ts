@@ -32,7 +32,7 @@ export function openDatabase(options: OpenOptions, list: readonly Migration[] = 
   return db;
 }
 
-export function migrate(db: Db, list: readonly Migration[]): void {
+function migrate(db: Db, list: readonly Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)');
   const applied = new Set(
     db.prepare('SELECT id FROM schema_migrations').pluck().all().map((value) => Number(value)),

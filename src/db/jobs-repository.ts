@@ -13,7 +13,7 @@ import type { JobFilter, JobQuery, SortColumn } from '../model/job-query.js';
 import type { StoredEvent } from '../model/job-event.js';
 
 /** Each sort column's SQL expression (a whitelist: nothing else reaches SQL). */
-export const SORT_SQL: Readonly<Record<SortColumn, string>> = {
+const SORT_SQL: Readonly<Record<SortColumn, string>> = {
   id: 'j.id',
   name: 'j.name',
   owner: 'j.owner',
@@ -58,7 +58,7 @@ function ftsPhrase(text: string): string {
 }
 
 /** The text the search box matches for a job (lower case). */
-export function searchTextOf(job: Pick<JobRecord, 'id' | 'name' | 'command' | 'owner' | 'cwd'>): string {
+function searchTextOf(job: Pick<JobRecord, 'id' | 'name' | 'command' | 'owner' | 'cwd'>): string {
   const f58 = toF58(job.id);
   return [job.id.toString(), f58, `f${f58.slice(1)}`, job.name, job.command.join(' '), job.owner, job.cwd ?? ''].join(' ').toLowerCase();
 }

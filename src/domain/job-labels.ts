@@ -12,33 +12,33 @@ import type { Actor } from '../model/job.js';
 import type { JobService } from './jobs-service.js';
 
 export const DEFAULT_TAG_TYPE = 'default';
-export const LABEL_LIMITS = { tagsPerJob: 64, metadataKeys: 64, typeLength: 64, nameLength: 128, keyLength: 64, valueLength: 4096 } as const;
+const LABEL_LIMITS = { tagsPerJob: 64, metadataKeys: 64, typeLength: 64, nameLength: 128, keyLength: 64, valueLength: 4096 } as const;
 const TAG_TYPE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const METADATA_KEY = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export function tagTypeProblem(type: string): string | null {
+function tagTypeProblem(type: string): string | null {
   if (type.length === 0 || type.length > LABEL_LIMITS.typeLength || !TAG_TYPE.test(type)) {
     return `a tag type is 1-${LABEL_LIMITS.typeLength} letters, digits, '_', '.' or '-'`;
   }
   return null;
 }
 
-export function tagNameProblem(name: string): string | null {
+function tagNameProblem(name: string): string | null {
   if (name.trim().length === 0 || name.length > LABEL_LIMITS.nameLength || CONTROL.test(name) || name !== name.trim()) {
     return `a tag name is 1-${LABEL_LIMITS.nameLength} characters without control characters or surrounding spaces`;
   }
   return null;
 }
 
-export function metadataKeyProblem(key: string): string | null {
+function metadataKeyProblem(key: string): string | null {
   if (key.length === 0 || key.length > LABEL_LIMITS.keyLength || !METADATA_KEY.test(key)) {
     return `a metadata key is 1-${LABEL_LIMITS.keyLength} letters, digits, '_', '.', ':' or '-'`;
   }
   return null;
 }
 
-export function metadataValueProblem(value: string): string | null {
+function metadataValueProblem(value: string): string | null {
   return value.length > LABEL_LIMITS.valueLength ? `a metadata value has at most ${LABEL_LIMITS.valueLength} characters` : null;
 }
 

@@ -93,10 +93,6 @@ export interface Actor {
   superuser: boolean;
 }
 
-export function isActive(state: JobState): boolean {
-  return state !== 'INACTIVE';
-}
-
 export function canSee(actor: Actor, job: { owner: string }): boolean {
   return actor.superuser || actor.name === job.owner;
 }

@@ -20,7 +20,3 @@ export function actorOf(user: Pick<UserRecord, 'name' | 'role'>): Actor {
 
 /** Names end up as job owners and in logs: keep them to a safe, printable set. */
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}

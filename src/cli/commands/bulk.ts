@@ -25,7 +25,7 @@ export interface BulkOptions {
 }
 
 /** The exit code one failed job earns. */
-export function failureCode(code: string): number {
+function failureCode(code: string): number {
   return code === 'RESOURCE_NOT_FOUND' ? EXIT.notFound : EXIT.failed;
 }
 

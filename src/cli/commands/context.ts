@@ -17,7 +17,7 @@ import { colorWanted, makeStyle, type Style } from '../format/style.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3, notFound: 4, unreachable: 5 } as const;
 
-export const DEFAULT_URL = 'http://127.0.0.1:5000';
+const DEFAULT_URL = 'http://127.0.0.1:5000';
 
 export interface Terminal {
   isTTY?: boolean;
@@ -77,7 +77,7 @@ function withScheme(url: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
 }
 
-export function resolveUrl(options: ConnectionOptions, env: CliIo['env'], store: CredentialStore): string {
+function resolveUrl(options: ConnectionOptions, env: CliIo['env'], store: CredentialStore): string {
   const given = options.url ?? (env.JOBGATE_URL || undefined) ?? (env.FLUX_RESTFUL_HOST || undefined) ?? store.defaultServer() ?? DEFAULT_URL;
   const url = withScheme(given.trim());
   try {

@@ -10,8 +10,8 @@ import { parseDuration } from '../../lib/parse.js';
 import { CliExit, EXIT } from './context.js';
 import { collect, keyValues } from './run.js';
 
-export const STATES = ['DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP', 'INACTIVE'];
-export const RESULTS = ['COMPLETED', 'FAILED', 'CANCELED', 'TIMEOUT'];
+const STATES = ['DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP', 'INACTIVE'];
+const RESULTS = ['COMPLETED', 'FAILED', 'CANCELED', 'TIMEOUT'];
 const ALIASES: Record<string, string[]> = { RUNNING: ['RUN'], PENDING: ['DEPEND', 'PRIORITY', 'SCHED'], ACTIVE: ['DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP'], DONE: ['INACTIVE'], CANCELLED: ['CANCELED'] };
 
 export interface SelectionOptions {
@@ -41,7 +41,7 @@ function timeEdge(text: string, nowSeconds: number): string | undefined {
 }
 
 /** `FROM..TO`, `FROM..`, `..TO`, or `FROM` alone (since then). */
-export function timeWindow(text: string, nowSeconds = Date.now() / 1000): TimeWindow {
+function timeWindow(text: string, nowSeconds = Date.now() / 1000): TimeWindow {
   const [from = '', to = ''] = text.includes('..') ? text.split('..', 2) : [text, ''];
   const window = { from: timeEdge(from, nowSeconds), to: timeEdge(to, nowSeconds) };
   if (window.from === undefined && window.to === undefined) {

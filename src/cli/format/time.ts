@@ -1,5 +1,5 @@
 /** Times and durations as people read and write them on a command line. */
-import { formatDuration, parseDuration } from '../../lib/parse.js';
+import { parseDuration } from '../../lib/parse.js';
 
 /**
  * A time limit as `flux submit -t` and `sbatch -t` read it: `30s`, `10m`, `1h30m`, `2d`, or
@@ -55,5 +55,3 @@ export function localTime(epochSeconds: number): string {
   const pad = (value: number): string => String(value).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
-
-export { formatDuration };

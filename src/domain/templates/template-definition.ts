@@ -12,7 +12,7 @@ import { splitCommand } from '../../lib/shellwords.js';
 import { checkParameterValue } from './template-values.js';
 import { EXACT_PLACEHOLDER, templateJobSchema, parameterSchema, type ParameterSpec, type ParameterType, type TemplateDefinition, type TemplateJob } from '../../model/template.js';
 
-export const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** `{{ name }}` anywhere in a string. */
 export const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;

@@ -18,7 +18,7 @@ export interface Rendered {
   fieldParameters: Record<string, string>;
 }
 
-export function resolveParameters(definition: TemplateDefinition, given: Readonly<Record<string, unknown>>): { values: Record<string, ParameterValue> } | { errors: FieldError[] } {
+function resolveParameters(definition: TemplateDefinition, given: Readonly<Record<string, unknown>>): { values: Record<string, ParameterValue> } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const values: Record<string, ParameterValue> = {};
   for (const name of Object.keys(given)) {

@@ -16,7 +16,7 @@ import { normalizeDefinition, type TemplateCreate, type TemplateReplace } from '
 import { blameParameters, renderTemplate } from './template-render.js';
 import type { ParameterValue } from './template-values.js';
 
-export const TEMPLATE_TAG_TYPE = 'template';
+const TEMPLATE_TAG_TYPE = 'template';
 
 export interface TemplatesDeps {
   repo: TemplatesRepository;

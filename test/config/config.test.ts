@@ -1,9 +1,9 @@
 /** Configuration: every problem reported at once, flux-restful-api's variables keep their meaning. */
 import test from 'ava';
-import { isLoopback, loadConfig } from '../src/config/load.js';
-import { startServer, StartupError } from '../src/server.js';
-import { createLogger } from '../src/logger.js';
-import { makeTempDir } from './helpers/test-server.js';
+import { isLoopback, loadConfig } from '../../src/config/load.js';
+import { startServer, StartupError } from '../../src/server.js';
+import { createLogger } from '../../src/logger.js';
+import { makeTempDir } from '../helpers/test-server.js';
 
 test('every problem is listed, naming where the value came from', (t) => {
   const result = loadConfig({ JOBGATE_PORT: 'eighty', JOBGATE_CORES: '0', FLUX_USER: 'admin' }, { executor: 'kubernetes', logLevel: 'loud' });

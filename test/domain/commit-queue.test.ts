@@ -1,6 +1,6 @@
 /** Group commit: one transaction per turn, savepoints per item, answers only after the commit. */
 import test from 'ava';
-import { CommitQueue } from '../src/domain/commit-queue.js';
+import { CommitQueue } from '../../src/domain/commit-queue.js';
 
 /** A store that logs writes and commits, with nested calls acting as savepoints. */
 function fakeStore(): { transaction: <T>(work: () => T) => T; committed: string[][]; write: (value: string) => void; failNextCommit: () => void } {

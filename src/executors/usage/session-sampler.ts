@@ -4,8 +4,11 @@
  */
 import type { JobId } from '../../model/job-id.js';
 import type { UsageReading } from '../../model/usage.js';
-import { pageSize, readProcesses, sumBySession } from './proc-reader.js';
+import { pageSize, readProcesses, readTrees, sumBySession } from './proc-reader.js';
 import { gpuUseOf, type NvidiaSmi } from './nvidia-smi.js';
+
+/** Up to this many sessions a pass walks process trees instead of reading all of /proc. */
+const WALK_LIMIT = 16;
 
 export interface SessionJob {
   id: JobId;
@@ -25,7 +28,10 @@ export class SessionSampler {
     }
     const gpuSnapshot = this.gpus?.present === true ? this.gpus.read() : Promise.resolve(null);
     const sessions = new Set(jobs.flatMap((job) => job.sessions));
-    const sums = sumBySession(readProcesses(this.procRoot), sessions, pageSize(this.procRoot));
+    // Few jobs: walk their trees (cheap); many: one read per process of the machine beats
+    // several per process of each job, and catches processes reparented away.
+    const processes = sessions.size <= WALK_LIMIT ? readTrees(sessions, this.procRoot) : readProcesses(this.procRoot);
+    const sums = sumBySession(processes, sessions, pageSize(this.procRoot));
     const snapshot = await gpuSnapshot;
     const readings: UsageReading[] = [];
     for (const job of jobs) {

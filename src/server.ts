@@ -111,6 +111,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
   const usage = new UsageService({ repo: new UsageRepository(db), jobs, executor, intervalSeconds: config.usageIntervalSeconds, logger, now: () => Date.now() / 1000 });
   usage.start();
   const extended = createExtendedServices(db, jobs, () => Date.now() / 1000, usage);
+  metrics.watchAllocation(jobs, extended.stats, usage);
 
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {

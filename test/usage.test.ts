@@ -192,3 +192,32 @@ test('a job removed from the store takes its samples with it', (t) => {
   jobs.deleteJob(9n);
   t.is(repo.rowCount(9n), 0);
 });
+
+test('GET /v1/stats and /metrics: cores allocated and used, jobs over time, wait percentiles, throughput', async (t) => {
+  const server = await startTestServer({ env: FAST, flags: { cores: '4' } });
+  t.teardown(() => server.close());
+  const id = await submitJob(server, { command: 'sleep 1.5', cores_per_task: 3 });
+  await waitForJobEnd(server, id);
+  const response = await server.request.get('/v1/stats');
+  t.is(response.status, 200);
+  const stats = response.body as { window: string; step: number; capacity: { cores: number }; buckets: Record<string, (number | null)[]>; wait_seconds: { count: number; p50: number } };
+  t.is(stats.window, 'hour');
+  t.is(stats.step, 60);
+  t.is(stats.capacity.cores, 4);
+  t.is(stats.buckets.t?.length, 60);
+  const sum = (name: string): number => (stats.buckets[name] ?? []).reduce<number>((total, value) => total + (value ?? 0), 0);
+  // 3 cores for about 1.5 s, in 60-second buckets.
+  const coreSeconds = sum('cores_allocated') * 60;
+  t.true(coreSeconds > 3 * 1.4 && coreSeconds < 3 * 3, `core-seconds ${coreSeconds}`);
+  t.is(sum('ended_per_minute'), 1);
+  t.true(sum('cores_used') >= 0);
+  t.is(stats.wait_seconds.count, 1);
+  t.true(stats.wait_seconds.p50 >= 0);
+  const bad = await server.request.get('/v1/stats?window=week');
+  t.is(bad.status, 400);
+  t.like(bad.body, { error: { details: [{ field: 'window' }] } });
+  const metrics = (await server.request.get('/metrics')).text;
+  t.regex(metrics, /^jobgate_job_wait_seconds_count 1$/m);
+  t.regex(metrics, /^jobgate_cores_allocated 0$/m);
+  t.regex(metrics, /^jobgate_cores_used \d/m);
+});

@@ -15,6 +15,8 @@ import { JobLabelsService } from './job-labels.js';
 import type { JobService } from './jobs-service.js';
 import { TemplatesService } from './templates/templates-service.js';
 import type { UsageService } from './usage/usage-service.js';
+import { StatsService } from './usage/stats-service.js';
+import { StatsRepository } from '../db/stats-repository.js';
 
 export interface ExtendedServices {
   labels: JobLabelsService;
@@ -25,6 +27,8 @@ export interface ExtendedServices {
   clock: ChangeClock;
   /** What jobs use, sampled while they run. */
   usage: UsageService;
+  /** The allocation's utilization over time. */
+  stats: StatsService;
 }
 
 /** `now` in epoch seconds. */
@@ -41,5 +45,6 @@ export function createExtendedServices(db: Db, jobs: JobService, now: () => numb
     exports: new JobExports(db, jobs, now),
     clock,
     usage,
+    stats: new StatsService({ repo: new StatsRepository(db), jobs, usage, now }),
   };
 }

@@ -17,9 +17,10 @@ import { labelRoutes } from './label-routes.js';
 import { templateRoutes } from './template-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { usageRoutes } from './usage-routes.js';
+import { statsRoutes } from './stats-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
-  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, usageRoutes].map((build) => build(deps, catalog));
+  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, usageRoutes, statsRoutes].map((build) => build(deps, catalog));
 }
 
 const EXTENDED_PATHS = [

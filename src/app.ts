@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps): JobgateApp {
   const render = pageRenderer(views, deps.config.requireAuth);
   const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now, extended: deps.extended };
   const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt, standardErrors: isExtendedPath };
-  const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, extended: deps.extended, output: deps.output, maxNodes: deps.config.maxNodes, now };
+  const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, extended: deps.extended, output: deps.output, maxNodes: () => deps.jobs.maxNodes, now };
   const extended = extendedRoutes({ config: deps.config, jobs: deps.jobs, services: deps.extended, now }, catalog);
   for (const router of [...extended, ...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog), apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());

@@ -217,6 +217,7 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     fluxRole = 'auto';
   }
 
+  const nodesSource = pick(env, undefined, '', ['FLUX_NUMBER_NODES']);
   const raw = {
     host: pick(env, flags.host, '--host', ['JOBGATE_HOST', 'HOST'])?.value ?? '127.0.0.1',
     port: integer(pick(env, flags.port, '--port', ['JOBGATE_PORT', 'PORT']), 5000),
@@ -225,7 +226,8 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     defaultWorkdir: path.resolve(cwd, pick(env, flags.workdir, '--workdir', ['JOBGATE_WORKDIR'])?.value ?? cwd),
     cores: integer(pick(env, flags.cores, '--cores', ['JOBGATE_CORES']), os.availableParallelism()),
     gpus: integer(gpusSource, hasGpusFlag ? Math.max(detectedGpus, 1) : detectedGpus),
-    maxNodes: integer(pick(env, undefined, '', ['FLUX_NUMBER_NODES']), 1),
+    // Unset: the executor says (a Flux instance's real size).
+    maxNodes: nodesSource === undefined ? null : integer(nodesSource, 1),
     killGraceSeconds: seconds(pick(env, undefined, '', ['JOBGATE_KILL_GRACE']), 5),
     defaultOptionFlags,
     requireAuth,

@@ -27,8 +27,8 @@ export const configSchema = z.object({
   cores: z.number().int().min(1).max(65536),
   /** GPUs the local executor hands out; defaults to the NVIDIA devices found. */
   gpus: z.number().int().min(0).max(1024),
-  /** Largest num_nodes accepted (FLUX_NUMBER_NODES); the local executor always has one node. */
-  maxNodes: z.number().int().min(1),
+  /** Largest num_nodes accepted (FLUX_NUMBER_NODES); null: the executor's size (Flux's, read from it; 1 elsewhere). */
+  maxNodes: z.number().int().min(1).nullable(),
   /** Seconds between SIGTERM and SIGKILL when a job is canceled or runs out of time. */
   killGraceSeconds: z.number().min(0).max(3600),
   /** Default shell options applied to every submit (FLUX_OPTION_FLAGS), e.g. `-ompi=openmpi@5`. */

@@ -36,7 +36,8 @@ export interface JobServiceDeps {
   repo: JobsRepository;
   executor: Executor;
   output: OutputStore;
-  spec: SpecContext;
+  /** maxNodes null: the executor's size() at the time of each submit. */
+  spec: Omit<SpecContext, 'maxNodes'> & { maxNodes: number | null };
   baseEnv: Readonly<Record<string, string>>;
   userid: number;
   logger: Logger;
@@ -91,6 +92,11 @@ export class JobService extends EventEmitter<Events> {
 
   private now(): number {
     return this.nowMs() / 1000;
+  }
+
+  /** The largest num_nodes accepted: the configured one, or the executor's size. */
+  get maxNodes(): number {
+    return this.deps.spec.maxNodes ?? this.deps.executor.size();
   }
 
   get executorName(): string {
@@ -248,7 +254,7 @@ export class JobService extends EventEmitter<Events> {
     if (this.stopping) {
       throw unavailable('jobgate is stopping and accepts no new jobs');
     }
-    const built = buildSpec(input, this.deps.spec);
+    const built = buildSpec(input, { ...this.deps.spec, maxNodes: this.maxNodes });
     if ('errors' in built) {
       const error = validationError(built.errors, 'Invalid submit request');
       error.withBody(built.missingCommand ? { Message: MISSING_COMMAND } : { Message: 'Invalid submit request', Errors: built.errors.map((e) => e.message), errors: built.errors });

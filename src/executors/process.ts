@@ -125,6 +125,40 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+export interface Termination {
+  /** Stops the escalation: the target ended by other means, or is left to run. */
+  cancel(): void;
+}
+
+export interface GraceOptions {
+  graceMs: number;
+  /** Settles when the target is gone: the forced end is then not sent (and its timer is cleared). */
+  exited?: Promise<unknown>;
+}
+
+/**
+ * Runs `kill` once the grace period is over, unless the target exited or the escalation was
+ * canceled first. The timer never keeps jobgate alive: a stop that waits for the target waits
+ * on its exit, not on this timer.
+ */
+export function killAfterGrace(kill: () => void, options: GraceOptions): Termination {
+  const timer = setTimeout(kill, options.graceMs);
+  timer.unref();
+  const cancel = (): void => clearTimeout(timer);
+  options.exited?.then(cancel, cancel);
+  return { cancel };
+}
+
+/**
+ * SIGTERM now, SIGKILL after the grace period if the target is still there. `signal` sends a
+ * signal to the target: a process, a process group (`(s) => signalGroup(pid, s)`), or a
+ * backend's equivalent (scancel for a job step).
+ */
+export function terminateWithGrace(signal: (signal: 'SIGTERM' | 'SIGKILL') => void, options: GraceOptions): Termination {
+  signal('SIGTERM');
+  return killAfterGrace(() => signal('SIGKILL'), options);
+}
+
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

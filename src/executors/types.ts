@@ -91,6 +91,8 @@ export interface Executor {
   /** Changes urgency (0 holds, 16 default, 31 expedites) of a job that has not started. */
   setUrgency(id: JobId, urgency: number): Promise<void>;
   nodes(): Promise<NodeInfo[]>;
+  /** How many nodes a job may ask for when the configuration does not say (FLUX_NUMBER_NODES). */
+  size(): number;
   /** Whether the backend answers right now (for /ready). */
   ready(): Promise<boolean>;
   version(): Promise<string>;

@@ -6,18 +6,38 @@
  * - the exit code is the initial program's (128+N when a signal killed it, 127 when it does
  *   not exist), except 1 when it exited 0 after a shutdown ("aborted after exit with rc=0");
  * - `flux shutdown` sends SIGHUP to the initial program's process group and then waits for
- *   it to exit; so does SIGTERM to the broker; jobs still running at the end are canceled.
+ *   it to exit, however long (18, 19); jobs are canceled only once it has exited (18: a job
+ *   that ran `flux shutdown` ran on until the initial program ended);
+ * - without `--test-size` the `flux start` process is the broker, and SIGTERM to it starts a
+ *   shutdown; with `--test-size` it is a launcher that runs the broker as its child, and
+ *   SIGTERM (or SIGINT) kills only the launcher: the broker and the initial program go on (19).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FakeFluxInstance } from './instance.js';
 import { FakeFluxServer } from './server.js';
 
-process.title = 'flux-broker-0';
+/** `flux start --test-size=N`: the launcher, whose only work is to run the broker and wait. */
+async function launch(argv: string[]): Promise<number> {
+  process.title = 'flux-start';
+  const script = fileURLToPath(import.meta.url);
+  const broker = spawn(process.execPath, [script, ...argv], { stdio: 'inherit', env: { ...process.env, FAKE_FLUX_LAUNCHED: '1' } });
+  // No handler for SIGTERM/SIGINT: they end this process alone, as recorded.
+  const rc = await new Promise<number>((resolve) => broker.on('exit', (code, signal) => resolve(signal !== null ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 0))));
+  if (rc !== 0) {
+    process.stderr.write(`flux-start: 0 (pid ${broker.pid ?? 0}) exited with rc=${rc}\n`);
+  }
+  return rc;
+}
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.some((arg) => arg.startsWith('--test-size=')) && process.env.FAKE_FLUX_LAUNCHED !== '1') {
+    return launch(argv);
+  }
+  process.title = 'flux-broker-0';
   let size = 1;
   const args = [...argv];
   let testSize = false;
@@ -45,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const env: NodeJS.ProcessEnv = { ...process.env, FLUX_URI: uri };
   delete env.FLUX_JOB_ID;
+  delete env.FAKE_FLUX_LAUNCHED;
   if (testSize) {
     env.FLUX_START_URI = `local://${path.join(rundir, 'start')}`;
   }
@@ -61,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
     }
   };
   server.onShutdown = hangup;
-  process.on('SIGTERM', hangup);
+  if (!testSize) {
+    process.on('SIGTERM', hangup);
+  }
   const cmdline = [command, ...rest].join(' ');
   const code = await new Promise<number>((resolve) => {
     child.on('error', () => {
@@ -88,9 +111,6 @@ async function main(argv: string[]): Promise<number> {
   instance.close();
   await server.close();
   fs.rmSync(rundir, { recursive: true, force: true });
-  if (testSize && rc !== 0) {
-    process.stderr.write(`flux-start: 0 (pid ${process.pid}) exited with rc=${rc}\n`);
-  }
   return rc;
 }
 

@@ -1,6 +1,6 @@
 /** The double's instance-wide commands: cancel, submit, resource, getattr, queue, shutdown. */
-import { parseJobId } from '../../src/model/job-id.js';
-import { formatIdset, parseIdset } from '../../src/executors/flux/idset.js';
+import { readJobId } from './ids.js';
+import { bracketedIdset, hostlistText, idsetText, readIdset } from './lists.js';
 import { RpcError } from './client.js';
 import { pythonJson, R_FLOATS, type Json } from './format.js';
 import { connect, err, Exit, f58, flag, out, parse } from './cli-support.js';
@@ -8,7 +8,7 @@ import { connect, err, Exit, f58, flag, out, parse } from './cli-support.js';
 export async function cancel(argv: string[]): Promise<number> {
   const parsed = parse(argv, ['m', 'message']);
   const ids = parsed.args.map((given) => {
-    const id = parseJobId(given);
+    const id = readJobId(given);
     if (id === null) {
       throw new Exit(2, `usage: flux cancel [OPTIONS] [JOBID...]\nflux-cancel: error: argument JOBID...: invalid JobID value: '${given}'\n`);
     }
@@ -127,17 +127,17 @@ interface RankInfo {
   cores: number[];
   free: number[];
   gpus: number;
-  drained: boolean;
+  status: 'avail' | 'drained' | 'offline' | 'exclude';
 }
 
 /** Rlist's compact form: ranks with the same cores grouped, `rank[0-1]/core[0-1]`. */
 function rlist(entries: { rank: number; cores: number[] }[]): string {
   const groups = new Map<string, number[]>();
   for (const entry of entries.filter((item) => item.cores.length > 0)) {
-    const key = formatIdset(entry.cores, true);
+    const key = bracketedIdset(entry.cores);
     groups.set(key, [...(groups.get(key) ?? []), entry.rank]);
   }
-  return [...groups.entries()].map(([cores, ranks]) => `rank${formatIdset(ranks, true)}/core${cores}`).join(' ');
+  return [...groups.entries()].map(([cores, ranks]) => `rank${bracketedIdset(ranks)}/core${cores}`).join(' ');
 }
 
 export async function resource(argv: string[]): Promise<number> {
@@ -146,20 +146,22 @@ export async function resource(argv: string[]): Promise<number> {
   const client = await connect('resource');
   try {
     if (sub === 'drain' || sub === 'undrain') {
-      await client.rpc(`resource.${sub}`, { ranks: parseIdset(parsed.args[0] ?? '') });
+      await client.rpc(`resource.${sub}`, { ranks: readIdset(parsed.args[0] ?? '') });
       return 0;
     }
     const reply = await client.rpc('resource.status');
     const ranks = reply.ranks as RankInfo[];
-    const hosts = (list: RankInfo[]): string => list.map((item) => item.host).join(',');
+    const hosts = (list: { host: string }[]): string => hostlistText(list.map((item) => item.host));
     if (sub === 'R') {
       const cores = ranks[0]?.cores ?? [];
-      out(`${pythonJson({ version: 1, execution: { R_lite: [{ rank: formatIdset(ranks.map((item) => item.rank)), children: { core: formatIdset(cores) } }], starttime: 0, expiration: 0, nodelist: [hosts(ranks)] } }, R_FLOATS)}\n`);
+      out(`${pythonJson({ version: 1, execution: { R_lite: [{ rank: idsetText(ranks.map((item) => item.rank)), children: { core: idsetText(cores) } }], starttime: 0, expiration: 0, nodelist: [hosts(ranks)] } }, R_FLOATS)}\n`);
       return 0;
     }
     if (sub === 'list') {
-      const up = ranks.filter((item) => !item.drained);
-      const down = ranks.filter((item) => item.drained);
+      // A drained rank is `down` here (15); offline and excluded ranks are put there too, which
+      // no recording shows (all ranks of 14 and 15 were online and configured).
+      const up = ranks.filter((item) => item.status === 'avail');
+      const down = ranks.filter((item) => item.status !== 'avail');
       const rows: { state: string; entries: { rank: number; host: string; cores: number[] }[] }[] = [
         { state: 'free', entries: up.map((item) => ({ rank: item.rank, host: item.host, cores: item.free })) },
         { state: 'allocated', entries: up.map((item) => ({ rank: item.rank, host: item.host, cores: item.cores.filter((core) => !item.free.includes(core)) })) },
@@ -175,7 +177,7 @@ export async function resource(argv: string[]): Promise<number> {
       for (const row of rows) {
         const used = row.entries.filter((entry) => entry.cores.length > 0);
         const ncores = used.reduce((sum, entry) => sum + entry.cores.length, 0);
-        const nodelist = used.map((entry) => entry.host).join(',');
+        const nodelist = hosts(used);
         if (format === undefined) {
           out(`${row.state.padStart(10)} ${String(used.length).padStart(6)} ${String(ncores).padStart(6)} ${'0'.padStart(5)} ${nodelist}\n`);
         } else if (format === '{state} {nnodes} {ncores} {ngpus} {nodelist} {rlist}') {
@@ -188,15 +190,16 @@ export async function resource(argv: string[]): Promise<number> {
     }
     if (sub === 'status') {
       const format = flag(parsed, 'o', 'format');
-      const groups = [
-        { state: 'avail', list: ranks.filter((item) => !item.drained) },
-        { state: 'drained', list: ranks.filter((item) => item.drained) },
-      ].filter((group) => group.list.length > 0);
+      // avail and drained as recorded (15); offline and exclude are states of the same
+      // command not seen in a recording: the double lists them the same way.
+      const groups = ['avail', 'offline', 'exclude', 'drained']
+        .map((state) => ({ state, list: ranks.filter((item) => item.status === state) }))
+        .filter((group) => group.list.length > 0);
       if (format === undefined) {
         out('       STATEUP NNODES NODELIST\n');
       }
       for (const group of groups) {
-        const rankText = formatIdset(group.list.map((item) => item.rank));
+        const rankText = idsetText(group.list.map((item) => item.rank));
         if (format === undefined) {
           out(`${group.state.padStart(12)} ✔ ${String(group.list.length).padStart(6)} ${hosts(group.list)}\n`);
         } else if (format === '{state} {nnodes} {ranks} {nodelist}') {
@@ -247,10 +250,16 @@ export async function queue(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * `flux shutdown` waits for the instance to be gone (a job's `flux shutdown` printed the
+ * broker's progress and never returned, 18). The double prints no progress lines, and exits 0
+ * when the broker closes the connection: the exit code seen from outside the initial program's
+ * process group is not recorded (inside it, the command died of the SIGHUP).
+ */
 export async function shutdown(): Promise<number> {
   const client = await connect('shutdown');
   await client.rpc('shutdown.start');
-  client.close();
+  await client.closed;
   return 0;
 }
 

@@ -1,5 +1,5 @@
 /** The double's `flux job ...` subcommands (submit, eventlog, wait-event, info, urgency, id). */
-import { parseJobId, toDothex, toHex } from '../../src/model/job-id.js';
+import { dothexOf, hexOf, readJobId } from './ids.js';
 import { RpcError } from './client.js';
 import { entryJson, entryText, pythonJson, R_FLOATS, type Entry, type Json } from './format.js';
 import { connect, err, Exit, f58, flag, jobId, out, parse, readStdin } from './cli-support.js';
@@ -162,16 +162,16 @@ function jobIdConvert(argv: string[]): number {
   const parsed = parse(argv, ['to']);
   const to = String(flag(parsed, 'to') ?? 'dec');
   for (const given of parsed.args) {
-    const id = parseJobId(given);
+    const id = readJobId(given);
     if (id === null) {
       throw new Exit(1, `flux-job: ${given}: malformed input\n`);
     }
     const forms: Record<string, () => string> = {
       dec: () => id.toString(),
       f58: () => f58(id),
-      hex: () => toHex(id),
-      dothex: () => toDothex(id),
-      kvs: () => `job.${toDothex(id)}`,
+      hex: () => hexOf(id),
+      dothex: () => dothexOf(id),
+      kvs: () => `job.${dothexOf(id)}`,
     };
     const form = forms[to];
     if (form === undefined) {

@@ -1,6 +1,6 @@
 /** What the double's `flux` subcommands share: exits with the recorded words, output, options, ids. */
 import fs from 'node:fs';
-import { parseJobId, toF58 } from '../../src/model/job-id.js';
+import { f58Of, readJobId } from './ids.js';
 import { FluxClient, socketPath } from './client.js';
 
 export class Exit extends Error {
@@ -20,7 +20,7 @@ export const err = (text: string): void => {
 };
 
 export const ascii = process.env.FLUX_F58_FORCE_ASCII === '1';
-export const f58 = (id: bigint): string => toF58(id, ascii);
+export const f58 = (id: bigint): string => f58Of(id, ascii);
 
 export async function connect(command: string): Promise<FluxClient> {
   try {
@@ -88,7 +88,7 @@ export function readStdin(): string {
 }
 
 export function jobId(text: string | undefined): bigint {
-  const id = parseJobId(text ?? '');
+  const id = readJobId(text ?? '');
   if (id === null) {
     throw new Exit(1, `flux-job: error parsing jobid: "${text ?? ''}"\n`);
   }

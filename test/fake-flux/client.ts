@@ -1,7 +1,7 @@
 /** The fake `flux` command's connection to the double's broker socket (server.ts). */
 import net from 'node:net';
 import readline from 'node:readline';
-import { parseJsonLossless, stringifyJson } from '../../src/lib/json.js';
+import { readWire, writeWire } from './wire-json.js';
 
 export class RpcError extends Error {
   constructor(
@@ -30,15 +30,18 @@ export function socketPath(env: NodeJS.ProcessEnv): string {
 export class FluxClient {
   private seq = 1;
   private readonly waiters = new Map<number, Waiter>();
+  /** Resolves when the broker closes the connection. */
+  readonly closed: Promise<void>;
 
   private constructor(private readonly socket: net.Socket) {
     const lines = readline.createInterface({ input: socket, crlfDelay: Infinity });
     lines.on('error', () => undefined);
     socket.on('error', () => undefined);
     lines.on('line', (line) => {
-      const response = parseJsonLossless(line) as Response;
+      const response = readWire(line) as Response;
       this.waiters.get(response.seq)?.(response);
     });
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('close', () => {
       for (const waiter of [...this.waiters.values()]) {
         waiter({ seq: 0, errno: 104, error: 'Connection reset by peer' });
@@ -65,7 +68,7 @@ export class FluxClient {
           resolve(response.payload ?? {});
         }
       });
-      this.socket.write(`${stringifyJson({ seq, topic, payload })}\n`);
+      this.socket.write(`${writeWire({ seq, topic, payload })}\n`);
     });
   }
 
@@ -82,8 +85,8 @@ export class FluxClient {
         }
       });
     });
-    this.socket.write(`${stringifyJson({ seq, topic, payload })}\n`);
-    return { done, cancel: () => this.socket.write(`${stringifyJson({ seq: this.seq++, topic: 'cancel', payload: { seq } })}\n`) };
+    this.socket.write(`${writeWire({ seq, topic, payload })}\n`);
+    return { done, cancel: () => this.socket.write(`${writeWire({ seq: this.seq++, topic: 'cancel', payload: { seq } })}\n`) };
   }
 
   close(): void {

@@ -7,8 +7,8 @@
  * Served over a Unix socket (server.ts) to the fake `flux` command (cli.ts) and the fake
  * Python bindings that jobgate's real bridge imports.
  */
-import { toF58, type JobId } from '../../src/model/job-id.js';
-import { formatIdset } from '../../src/executors/flux/idset.js';
+import { f58Of } from './ids.js';
+import { bracketedIdset, hostlistText, idsetText } from './lists.js';
 import { now, type Entry, type Json, type JsonObject } from './format.js';
 import { FakeShell } from './fake-shell.js';
 
@@ -17,9 +17,31 @@ export interface FakeFluxOptions {
   cores?: number;
   gpus?: number;
   hostname?: string;
+  /**
+   * One host name per rank (default: every rank is `hostname`, as in the recordings, whose
+   * ranks all ran on `vm`); distinct numbered names give compressed host lists (`node[1-3]`).
+   */
+  hostnames?: string[];
+  /** Ranks that never came online (`offline` in `flux resource status`, `down` in the list). */
+  offline?: number[];
+  /** Ranks excluded by the instance's configuration (`exclude`). */
+  exclude?: number[];
   version?: string;
   /** Pretend the instance started this long ago: ids pass 2^53 after about 6.2 days. */
   uptimeMs?: number;
+  /**
+   * How long the job shell takes from `start` to creating the output eventlog (the `header`
+   * came 12 ms after `start` in 21). A cancel in that window is the recorded "cancel right
+   * after start": `start, exception, finish status=15`, no output eventlog. Tests that need
+   * to land in the window widen it.
+   */
+  shellInitMs?: number;
+  /**
+   * Output watches on a job canceled before its shell started end with ENOENT (22) — but 4
+   * times in about 2000 rounds such a watch never answered at all; with this on, every such
+   * watch stays silent.
+   */
+  silentOutputWatchesAtStartCancel?: boolean;
   /** Time limits expire only when expireTimeLimits() says so (a replay decides when, not the clock). */
   manualTimeLimits?: boolean;
   rundir: string;
@@ -55,7 +77,7 @@ interface Request {
 }
 
 export interface FakeJob {
-  id: JobId;
+  id: bigint;
   jobspec: JsonObject;
   userid: number;
   urgency: number;
@@ -69,12 +91,14 @@ export interface FakeJob {
   timers: NodeJS.Timeout[];
   exception: { type: string; severity: number } | null;
   request: Request;
+  /** Answers the submit request (job-ingest answers after the job's first events are out). */
+  answer: (() => void) | null;
 }
 
 type Listener = (entries: Entry[], end?: { errno: number; error: string }) => void;
 
 interface Watch {
-  id: JobId;
+  id: bigint;
   path: 'eventlog' | 'guest.output';
   listener: Listener;
 }
@@ -142,7 +166,7 @@ export function parseRequest(jobspec: Json): Request {
 }
 
 export class FakeFluxInstance {
-  readonly jobs = new Map<JobId, FakeJob>();
+  readonly jobs = new Map<bigint, FakeJob>();
   /** Every jobspec submitted, as received (for tests). */
   readonly submitted: JsonObject[] = [];
   private readonly epochMs: number;
@@ -168,12 +192,21 @@ export class FakeFluxInstance {
     this.freeCores = new Map(Array.from({ length: this.size }, (_unused, rank) => [rank, Array.from({ length: this.cores }, (_c, core) => core)]));
   }
 
+  hostOf(rank: number): string {
+    return this.options.hostnames?.[rank] ?? this.hostname;
+  }
+
+  /** Ranks the scheduler may use: online, not excluded, not drained. */
+  private usable(rank: number): boolean {
+    return !this.drained.has(rank) && !(this.options.offline ?? []).includes(rank) && !(this.options.exclude ?? []).includes(rank);
+  }
+
   get isStopped(): boolean {
     return this.stopped;
   }
 
   /** FLUIDs: milliseconds since the instance started in bits 24 and up. */
-  private nextId(): JobId {
+  private nextId(): bigint {
     const ms = Date.now() - this.epochMs;
     if (ms <= this.lastMs) {
       this.sequence += 1;
@@ -187,7 +220,7 @@ export class FakeFluxInstance {
   attr(name: string): string {
     const values: Record<string, string> = {
       size: String(this.size),
-      hostlist: Array.from({ length: this.size }, () => this.hostname).join(','),
+      hostlist: hostlistText(Array.from({ length: this.size }, (_unused, rank) => this.hostOf(rank))),
       rank: '0',
       'broker.pid': String(this.options.brokerPid ?? process.pid),
       'instance-level': '0',
@@ -235,8 +268,12 @@ export class FakeFluxInstance {
   private endWatches(job: FakeJob): void {
     for (const watch of [...this.watches]) {
       if (watch.id === job.id) {
-        this.watches.delete(watch);
         const missing = watch.path === 'guest.output' && job.output === null;
+        if (missing && this.options.silentOutputWatchesAtStartCancel === true && job.eventlog.some((entry) => entry.name === 'start')) {
+          // The watch that never answers (22): it stays open, and says nothing, until canceled.
+          continue;
+        }
+        this.watches.delete(watch);
         watch.listener([], missing ? { errno: ENOENT, error: 'No such file or directory' } : { errno: ENODATA, error: 'No data available' });
       }
     }
@@ -253,7 +290,13 @@ export class FakeFluxInstance {
 
   // ---------------------------------------------------------------- submit
 
-  submit(jobspec: Json, urgency: number, userid: number): JobId {
+  /**
+   * A new job; `answer` is called when job-ingest would answer the submit: after the submit,
+   * validate, depend and priority events have gone to the journal (21: all three probe jobs'
+   * submit_async answers came after their `priority` event). So journal events of a job
+   * arrive before its id does.
+   */
+  submit(jobspec: Json, urgency: number, userid: number, answer: (id: bigint) => void = () => undefined): bigint {
     if (this.stopped) {
       throw new FluxError(38, 'Function not implemented');
     }
@@ -277,6 +320,11 @@ export class FakeFluxInstance {
       timers: [],
       exception: null,
       request,
+      answer: null,
+    };
+    job.answer = () => {
+      job.answer = null;
+      answer(job.id);
     };
     this.submitted.push(spec);
     this.jobs.set(job.id, job);
@@ -289,6 +337,7 @@ export class FakeFluxInstance {
         job.priority = priorityOf(urgency);
         job.state = 'SCHED';
         this.post(job, 'priority', { priority: job.priority });
+        job.answer?.();
         this.schedule();
       });
     });
@@ -348,7 +397,7 @@ export class FakeFluxInstance {
 
   /** First fit over up ranks; null when it does not fit now. */
   private place(request: Request): Map<number, number[]> | null {
-    const up = [...this.freeCores.keys()].filter((rank) => !this.drained.has(rank));
+    const up = [...this.freeCores.keys()].filter((rank) => this.usable(rank));
     const result = new Map<number, number[]>();
     if (request.nodes !== null) {
       const perNode = Math.ceil(request.slots / request.nodes) * request.coresPerSlot;
@@ -386,21 +435,24 @@ export class FakeFluxInstance {
     job.alloc = alloc;
     job.state = 'RUN';
     const starttime = now();
-    const groups = new Map<string, number[]>();
-    for (const [rank, cores] of alloc) {
-      const key = formatIdset(cores);
-      groups.set(key, [...(groups.get(key) ?? []), rank]);
+    // Ranks holding the same cores share one R_lite entry (`"rank": "0-1"` in 15).
+    const groups = new Map<string, { cores: number[]; ranks: number[] }>();
+    for (const [rank, cores] of [...alloc.entries()].sort(([a], [b]) => a - b)) {
+      const key = idsetText(cores);
+      const group = groups.get(key) ?? { cores, ranks: [] };
+      group.ranks.push(rank);
+      groups.set(key, group);
     }
     const ranks = [...alloc.keys()].sort((a, b) => a - b);
-    const summary = [...groups.entries()].map(([cores, groupRanks]) => `rank${formatIdset(groupRanks, true)}/core${formatIdset(cores.split(',').flatMap(expandRange), true)}`).join(' ');
+    const summary = [...groups.values()].map((group) => `rank${bracketedIdset(group.ranks)}/core${bracketedIdset(group.cores)}`).join(' ');
     job.R = {
       version: 1,
       execution: {
-        R_lite: [...groups.entries()].map(([cores, groupRanks]) => ({ rank: formatIdset(groupRanks), children: { core: cores } })),
+        R_lite: [...groups.values()].map((group) => ({ rank: idsetText(group.ranks), children: { core: idsetText(group.cores) } })),
         starttime,
         expiration: job.request.duration > 0 ? starttime + job.request.duration : 0,
         nslots: job.request.slots,
-        nodelist: [ranks.map(() => this.hostname).join(',')],
+        nodelist: [hostlistText(ranks.map((rank) => this.hostOf(rank)))],
       },
     };
     const annotations = { annotations: { sched: { resource_summary: summary } } };
@@ -412,12 +464,25 @@ export class FakeFluxInstance {
   private startJob(job: FakeJob): void {
     this.post(job, 'start');
     if (job.exception !== null) {
-      // Canceled between alloc and start: the shell dies of the SIGTERM itself (status 15).
-      job.state = 'CLEANUP';
-      this.post(job, 'finish', { status: 15 });
-      this.later(job, 2, () => this.releaseJob(job));
+      // Canceled between alloc and start (not recorded; treated as the cancel right after start).
+      this.shellKilledAtStart(job);
       return;
     }
+    this.later(job, this.options.shellInitMs ?? 12, () => {
+      if (job.exception === null) {
+        this.initShell(job);
+      }
+    });
+  }
+
+  /** The shell got the SIGTERM before it set up: it dies of it itself (21: `finish status=15`). */
+  private shellKilledAtStart(job: FakeJob): void {
+    job.state = 'CLEANUP';
+    this.post(job, 'finish', { status: 15 });
+    this.later(job, 2, () => this.releaseJob(job));
+  }
+
+  private initShell(job: FakeJob): void {
     if (job.request.duration > 0 && this.options.manualTimeLimits !== true) {
       this.later(job, job.request.duration * 1000, () => this.expire(job));
     }
@@ -438,7 +503,7 @@ export class FakeFluxInstance {
       batchTimeout: numberAt(getPath(options, ['output', 'batch-timeout']), 0.5),
       unbuffered: { stdout: unbuffered('stdout'), stderr: unbuffered('stderr') },
       taskEnv: (rank) => ({
-        FLUX_JOB_ID: toF58(id),
+        FLUX_JOB_ID: f58Of(id),
         FLUX_JOB_SIZE: String(job.request.ntasks),
         FLUX_JOB_NNODES: String(job.alloc?.size ?? 1),
         FLUX_TASK_RANK: String(rank),
@@ -501,6 +566,7 @@ export class FakeFluxInstance {
     job.timers = [];
     job.state = 'INACTIVE';
     this.post(job, 'clean');
+    job.answer?.();
     this.endWatches(job);
   }
 
@@ -514,7 +580,7 @@ export class FakeFluxInstance {
 
   // ---------------------------------------------------------------- requests
 
-  private job(id: JobId, unknown = 'unknown job id'): FakeJob {
+  private job(id: bigint, unknown = 'unknown job id'): FakeJob {
     const job = this.jobs.get(id);
     if (job === undefined) {
       throw new FluxError(ENOENT, unknown);
@@ -522,7 +588,7 @@ export class FakeFluxInstance {
     return job;
   }
 
-  raise(id: JobId, type: string, severity: number, note: string, userid: number): void {
+  raise(id: bigint, type: string, severity: number, note: string, userid: number): void {
     const job = this.job(id);
     if (job.state === 'INACTIVE') {
       throw new FluxError(EINVAL, 'job is inactive');
@@ -542,15 +608,19 @@ export class FakeFluxInstance {
       return;
     }
     if (job.state === 'RUN') {
-      // Allocated, not started yet: the start will find the exception.
+      // Allocated, its shell not set up yet: right after `start` the shell dies of the cancel
+      // (21: start, exception, finish status=15); before `start`, the start finds it.
       job.exception = { type, severity };
       this.post(job, 'exception', { type, severity, note, userid });
+      if (job.eventlog.some((entry) => entry.name === 'start')) {
+        this.later(job, 1, () => this.shellKilledAtStart(job));
+      }
       return;
     }
     this.fail(job, type, note);
   }
 
-  setUrgency(id: JobId, urgency: number, userid: number): number {
+  setUrgency(id: bigint, urgency: number, userid: number): number {
     if (!Number.isInteger(urgency) || urgency < 0 || urgency > 31) {
       throw new FluxError(EINVAL, 'urgency value is out of range');
     }
@@ -570,9 +640,14 @@ export class FakeFluxInstance {
     return old;
   }
 
-  /** Journal: the backlog (active jobs, or all with full), a sentinel, then live events. */
+  /**
+   * Journal: the backlog (active jobs, or all with full), a sentinel, then live events.
+   * The backlog's order is not recorded (21's `full: false` backlog was empty) and Flux does not
+   * promise one (job-manager keeps active jobs in a hash); the double sends the newest job
+   * first so that nothing comes to rely on id order.
+   */
   subscribeJournal(full: boolean, send: (payload: Json) => void): () => void {
-    for (const job of [...this.jobs.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    for (const job of [...this.jobs.values()].sort((a, b) => (a.id > b.id ? -1 : 1))) {
       if (!full && job.state === 'INACTIVE') {
         continue;
       }
@@ -590,7 +665,7 @@ export class FakeFluxInstance {
   }
 
   /** Eventlog watch: history, then live entries, ending after the job is clean. */
-  watch(id: JobId, path: string, waitcreate: boolean, listener: Listener): () => void {
+  watch(id: bigint, path: string, waitcreate: boolean, listener: Listener): () => void {
     const job = this.jobs.get(id);
     if (job === undefined) {
       throw new FluxError(ENOENT, 'No such file or directory');
@@ -618,7 +693,7 @@ export class FakeFluxInstance {
     };
   }
 
-  lookup(id: JobId, keys: string[]): JsonObject {
+  lookup(id: bigint, keys: string[]): JsonObject {
     const job = this.job(id, 'No such file or directory');
     const result: JsonObject = { id: id as unknown as Json };
     for (const key of keys) {
@@ -653,15 +728,24 @@ export class FakeFluxInstance {
     this.schedule();
   }
 
-  /** Per rank: host, cores (free and allocated), GPUs, drained. */
-  resources(): { rank: number; host: string; cores: number[]; free: number[]; gpus: number; drained: boolean }[] {
+  /** Per rank: host, cores (free and allocated), GPUs, and its `flux resource status` state. */
+  resources(): { rank: number; host: string; cores: number[]; free: number[]; gpus: number; status: 'avail' | 'drained' | 'offline' | 'exclude' }[] {
+    const statusOf = (rank: number): 'avail' | 'drained' | 'offline' | 'exclude' => {
+      if ((this.options.exclude ?? []).includes(rank)) {
+        return 'exclude';
+      }
+      if ((this.options.offline ?? []).includes(rank)) {
+        return 'offline';
+      }
+      return this.drained.has(rank) ? 'drained' : 'avail';
+    };
     return Array.from({ length: this.size }, (_unused, rank) => ({
       rank,
-      host: this.hostname,
+      host: this.hostOf(rank),
       cores: Array.from({ length: this.cores }, (_c, core) => core),
       free: this.freeCores.get(rank) ?? [],
       gpus: this.gpus,
-      drained: this.drained.has(rank),
+      status: statusOf(rank),
     }));
   }
 
@@ -696,7 +780,7 @@ export class FakeFluxInstance {
     this.watches.clear();
   }
 
-  stateOf(id: JobId): State | undefined {
+  stateOf(id: bigint): State | undefined {
     return this.jobs.get(id)?.state;
   }
 }
@@ -706,11 +790,4 @@ function priorityOf(urgency: number): number {
     return 4294967295;
   }
   return urgency;
-}
-
-function expandRange(part: string): number[] {
-  const [low = '0', high] = part.split('-');
-  const start = Number(low);
-  const end = high === undefined ? start : Number(high);
-  return Array.from({ length: end - start + 1 }, (_unused, index) => start + index);
 }

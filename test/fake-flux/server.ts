@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
-import { parseJsonLossless, stringifyJson } from '../../src/lib/json.js';
+import { readWire, writeWire } from './wire-json.js';
 import { ENOENT, EINVAL, FluxError, type FakeFluxInstance } from './instance.js';
 import type { Json, JsonObject } from './format.js';
 
@@ -67,7 +67,7 @@ export class FakeFluxServer {
     const write = (message: JsonObject): void => {
       if (!socket.destroyed && socket.writable) {
         try {
-          socket.write(`${stringifyJson(message)}\n`, () => undefined);
+          socket.write(`${writeWire(message)}\n`, () => undefined);
         } catch {
           // the client went away
         }
@@ -78,7 +78,7 @@ export class FakeFluxServer {
     lines.on('line', (line) => {
       let request: Request;
       try {
-        request = parseJsonLossless(line) as Request;
+        request = readWire(line) as Request;
       } catch {
         return;
       }
@@ -106,8 +106,8 @@ export class FakeFluxServer {
     switch (request.topic) {
       case 'job-ingest.submit': {
         const jobspec = typeof payload.jobspec === 'string' ? (JSON.parse(payload.jobspec) as Json) : (payload.jobspec ?? null);
-        const id = instance.submit(jobspec, typeof payload.urgency === 'number' ? payload.urgency : 16, userid);
-        reply({ id: id as unknown as Json });
+        // Answered once the job's first events are on the journal (see FakeFluxInstance.submit).
+        instance.submit(jobspec, typeof payload.urgency === 'number' ? payload.urgency : 16, userid, (id) => reply({ id: id as unknown as Json }));
         return;
       }
       case 'job-manager.raise':
@@ -173,9 +173,19 @@ export class FakeFluxServer {
         reply();
         return;
       case 'shutdown.start':
-        instance.shutdown();
         reply();
-        setImmediate(() => this.onShutdown?.());
+        if (this.onShutdown !== null) {
+          // A broker with an initial program: it gets SIGHUP; jobs are canceled when it exits.
+          setImmediate(() => this.onShutdown?.());
+        } else {
+          // No initial program (the in-process double): straight to the cleanup, which cancels
+          // what runs; then the instance is gone, as its socket would be.
+          instance.shutdown();
+          setImmediate(() => {
+            this.refuseConnections(true);
+            this.dropConnections();
+          });
+        }
         return;
       default:
         throw new FluxError(ENOENT, `No service matching ${request.topic} is registered`);

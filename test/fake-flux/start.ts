@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../src/version.js';
+import { ROOT } from './root.js';
 import { FakeFluxInstance, type FakeFluxOptions } from './instance.js';
 import { FakeFluxServer } from './server.js';
 
-export const FAKE_FLUX_BIN = path.join(projectRoot, 'test', 'fake-flux', 'bin');
+export const FAKE_FLUX_BIN = path.join(ROOT, 'test', 'fake-flux', 'bin');
 export const FAKE_FLUX = path.join(FAKE_FLUX_BIN, 'flux');
 
 export interface FakeFlux {

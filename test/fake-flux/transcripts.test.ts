@@ -12,8 +12,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { split } from 'shlex';
-import { parseJobId, toF58 } from '../../src/model/job-id.js';
-import { projectRoot } from '../../src/version.js';
+import { f58Of, readJobId } from './ids.js';
+import { ROOT } from './root.js';
 import { startFakeFlux, type FakeFlux } from './start.js';
 
 interface Step {
@@ -32,7 +32,7 @@ interface Fixture {
   steps: Step[];
 }
 
-const DIR = path.join(projectRoot, 'test', 'fake-flux', 'transcripts');
+const DIR = path.join(ROOT, 'test', 'fake-flux', 'transcripts');
 const ID = /ƒ[1-9A-HJ-NP-Za-km-z]+/g;
 
 function run(flux: FakeFlux, cmd: string, stdin: string | undefined): Promise<{ rc: number; stdout: string; stderr: string }> {
@@ -93,8 +93,8 @@ for (const file of fs.readdirSync(DIR).filter((name) => name.endsWith('.json')).
     const remember = (recorded: string, fake: string): void => {
       toFake.set(recorded, fake);
       toRecorded.set(fake, recorded);
-      const id = parseJobId(fake);
-      const recordedId = parseJobId(recorded);
+      const id = readJobId(fake);
+      const recordedId = readJobId(recorded);
       if (id !== null && recordedId !== null) {
         toRecorded.set(id.toString(), recordedId.toString());
       }
@@ -129,8 +129,8 @@ test('the double issues ids as Flux does: F58 with ƒ, exact above 2^53', async 
   const flux = await startFakeFlux({ uptimeMs: 7 * 86400 * 1000 });
   t.teardown(() => flux.close());
   const result = await run(flux, 'flux submit true', undefined);
-  const id = parseJobId(result.stdout.trim());
+  const id = readJobId(result.stdout.trim());
   t.truthy(id);
   t.true((id ?? 0n) > 2n ** 53n);
-  t.is(result.stdout, `${toF58(id ?? 0n)}\n`);
+  t.is(result.stdout, `${f58Of(id ?? 0n)}\n`);
 });

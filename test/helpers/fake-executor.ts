@@ -99,6 +99,11 @@ export class FakeExecutor implements Executor {
     return !this.down;
   }
 
+  /** One node, as the local executor. */
+  size(): number {
+    return 1;
+  }
+
   async version(): Promise<string> {
     if (this.down) throw new ExecutorError('unavailable', 'backend unreachable');
     return `${this.name} 0.88.0 (fake)`;

@@ -6,7 +6,7 @@
  * JSON.parse stays fast).
  */
 import path from 'node:path';
-import { startService, type ServiceProcess } from '../process.js';
+import { killAfterGrace, startService, type ServiceProcess } from '../process.js';
 import type { JobId } from '../../model/job-id.js';
 import { projectRoot } from '../../version.js';
 import { ExecutorError } from '../types.js';
@@ -14,7 +14,7 @@ import { parseEventlog, type ConnectionHandlers, type ConnectionInfo, type FluxC
 import type { EventlogEntry, JournalEntry } from './flux-events.js';
 import { toExecutorError } from './flux-errors.js';
 
-export const BRIDGE_SCRIPT = path.join(projectRoot, 'src', 'executors', 'flux', 'bridge.py');
+const BRIDGE_SCRIPT = path.join(projectRoot, 'src', 'executors', 'flux', 'bridge.py');
 
 interface Reply {
   type: 'reply';
@@ -266,10 +266,9 @@ export class BridgeConnection implements FluxConnection {
       waiting.reject(new ExecutorError('unavailable', 'jobgate is disconnecting from Flux'));
     }
     this.pending.clear();
+    // End of input is the helper's "finish and exit"; one that hangs on is killed.
     this.process.closeInput();
-    const grace = setTimeout(() => this.process.kill('SIGKILL'), 3000);
-    grace.unref();
+    killAfterGrace(() => this.process.kill('SIGKILL'), { graceMs: 3000, exited: this.process.exited });
     await this.process.exited;
-    clearTimeout(grace);
   }
 }

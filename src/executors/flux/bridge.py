@@ -25,8 +25,10 @@ stdout. Job ids travel as decimal strings (they pass 2^53).
        {"type": "output-end", "id": "123", "error": null or "<why>"}
        {"type": "fatal", "error": "..."}                 then the bridge exits 3
 
-End of stdin: the bridge stops its watches and exits 0. A lost broker connection (EPIPE,
-ECONNRESET on the journal) is fatal: jobgate reconnects with a new bridge.
+End of stdin: the bridge stops its watches and exits 0. A lost broker connection is fatal:
+jobgate reconnects with a new bridge. It shows up as EPIPE/ECONNRESET on a call, or only as
+the reactor stopping with no callback at all (what 0.88 did when its broker died), so a
+reactor that returns before the end of stdin is a lost instance too.
 
 Output watches: one per job, opened on guest.output with WAITCREATE (the eventlog appears
 only when the job shell starts), canceled by jobgate once the job is clean. Several watches
@@ -90,6 +92,7 @@ class Bridge:
         self.watches = {}
         self.journal = None
         self.inbuf = b""
+        self.closing = False
 
     def reply(self, rid, ok=True, **fields):
         self.pending.pop(rid, None)
@@ -260,6 +263,7 @@ class Bridge:
                 self.reply(rid, ok=False, errno=errno.EINVAL, error=f"bad request: {exc}")
 
     def close(self):
+        self.closing = True
         for future in list(self.watches.values()):
             try:
                 future.cancel(stop=True)
@@ -298,6 +302,8 @@ def main():
     )
     try:
         handle.reactor_run()
+        if not bridge.closing:
+            fatal("lost the Flux instance: its reactor stopped (the broker connection closed)")
     except BrokenPipeError:
         os._exit(0)
     except OSError as exc:

@@ -15,19 +15,30 @@
  */
 import type { JobId } from '../../model/job-id.js';
 import type { JobSpec } from '../../model/job.js';
-import { runCommand } from '../process.js';
-import { ExecutorError, type ActiveJob, type Executor, type ExecutorSink, type FieldProblem, type JobLaunch, type NodeInfo, type StopMode, type SubmitOutcome } from '../types.js';
+import {
+  ExecutorError,
+  type ActiveJob,
+  type Executor,
+  type ExecutorSink,
+  type FieldProblem,
+  type JobLaunch,
+  type NodeInfo,
+  type StopMode,
+  type SubmitOutcome,
+} from '../types.js';
 import type { ExecutorEvent } from '../../model/executor-events.js';
 import { SinkSlot } from '../sink-slot.js';
-import { BridgeConnection, BridgeStartError } from './bridge-connection.js';
-import { CommandConnection } from './command-connection.js';
 import type { ConnectionHandlers, FluxConnection } from './connection.js';
-import { externalJob, JOURNAL_ONLY_EVENTS, parseR, toExecutorEvent, type EventlogEntry, type JournalEntry } from './flux-events.js';
-import { resolveRole, type FluxRole } from './instance-role.js';
+import { reconcileBacklog } from './backlog-reconcile.js';
+import { answersWithin, openConnection, Reconnector } from './instance-link.js';
+import { JOURNAL_ONLY_EVENTS, parseR, toExecutorEvent, type EventlogEntry, type JournalEntry } from './flux-events.js';
+import { resolveRole, shutdownInstance, type FluxRole } from './instance-role.js';
 import { buildJobspec, jobspecProblems } from './jobspec.js';
-import { readNodes } from './node-list.js';
-import { OutputDecoder } from './output-decoder.js';
-import { STATE_RANK, TrackedJob, type Origin } from './tracked-job.js';
+import { readInstanceSize } from './instance-size.js';
+import { readNodes, RecentNodes } from './node-list.js';
+import { OutputWatch } from './output-watch.js';
+import { JobCorrelation } from './job-correlation.js';
+import { STATE_RANK, type TrackedJob } from './tracked-job.js';
 import { userName } from './user-names.js';
 
 export interface FluxExecutorOptions {
@@ -48,12 +59,6 @@ export interface FluxExecutorOptions {
   ownerOf?: (userid: number) => string;
 }
 
-interface HeldEntries {
-  entries: JournalEntry[];
-  /** Submits in flight when these arrived: if none of them returns this id, the job is someone else's. */
-  waiting: Set<number>;
-}
-
 export class FluxExecutor implements Executor {
   readonly name = 'flux' as const;
   readonly assignsIds = true;
@@ -61,21 +66,45 @@ export class FluxExecutor implements Executor {
   private conn: FluxConnection | null = null;
   private readonly jobs = new Map<JobId, TrackedJob>();
   private readonly restoring = new Map<JobId, ActiveJob>();
-  private readonly inflight = new Set<number>();
-  private readonly held = new Map<JobId, HeldEntries>();
+  private readonly correlation: JobCorrelation;
+  private readonly watch: OutputWatch;
   private backlogIds = new Set<JobId>();
   private backlogDone = false;
   private backlogFinished: (() => void) | null = null;
-  private nextToken = 1;
   private stopping = false;
   private stopped: Promise<void> | null = null;
   private lostReason: string | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private reconnectDelay = 500;
+  private readonly reconnector: Reconnector;
   private rolePromise: Promise<FluxRole> | null = null;
-  private nodesCache: { at: number; value: Promise<NodeInfo[]> } | null = null;
+  private readonly recentNodes = new RecentNodes();
+  /** Nodes in the instance, read at each connection (a reconnect may find another instance). */
+  private instanceSize = 1;
 
-  constructor(private readonly options: FluxExecutorOptions) {}
+  constructor(private readonly options: FluxExecutorOptions) {
+    const reconnectFailed = (error: unknown): void => this.reporter.sink.log('warn', 'reconnecting to Flux failed', { error: error instanceof Error ? error.message : String(error) });
+    this.reconnector = new Reconnector(() => this.connect(), reconnectFailed, options.reconnectMaxMs ?? 30000);
+    this.correlation = new JobCorrelation({
+      reporter: this.reporter,
+      jobs: this.jobs,
+      restoring: this.restoring,
+      ownerOf: options.ownerOf ?? userName,
+      sameInstance: (restored) => this.sameInstance(restored),
+      follow: (id) => this.conn?.follow(id),
+      deliver: (job, entry) => this.deliver(job, entry),
+      emit: (event) => this.emit(event),
+    });
+    this.watch = new OutputWatch({
+      reporter: this.reporter,
+      jobs: this.jobs,
+      connection: () => this.conn,
+      stopping: () => this.stopping,
+      cleaned: (job, t) => {
+        this.jobs.delete(job.id);
+        this.emit({ id: job.id, t, name: 'clean' });
+      },
+      ...(options.outputGraceMs !== undefined ? { outputGraceMs: options.outputGraceMs } : {}),
+    });
+  }
 
   private get flux(): string {
     return this.options.flux ?? 'flux';
@@ -99,33 +128,21 @@ export class FluxExecutor implements Executor {
   private handlers(): ConnectionHandlers {
     return {
       journal: (entry) => this.onJournal(entry),
-      output: (id, entry) => this.onOutput(id, entry),
-      outputEnd: (id, error) => this.onOutputEnd(id, error),
+      output: (id, entry) => this.watch.onOutput(id, entry),
+      outputEnd: (id, error) => this.watch.onOutputEnd(id, error),
       lost: (reason) => this.onLost(reason),
       log: (level, message, fields) => this.reporter.sink.log(level, message, fields),
     };
   }
 
-  private async open(): Promise<FluxConnection> {
-    const common = { flux: this.flux, env: this.options.env, handlers: this.handlers() };
-    try {
-      return await BridgeConnection.open(common);
-    } catch (error: unknown) {
-      if (error instanceof BridgeStartError && error.bindingsMissing) {
-        this.reporter.sink.log('warn', "Flux's Python bindings are not available to `flux python`; using the flux commands instead (slower, and jobs submitted by other means are not seen)", { error: error.message });
-        return CommandConnection.open(common);
-      }
-      throw error instanceof BridgeStartError ? new Error(`cannot reach the Flux instance: ${error.message}`) : error;
-    }
-  }
-
   /** Connects, then replays the journal's backlog and looks up the jobs it no longer lists. */
   private async connect(): Promise<void> {
-    const conn = await this.open();
+    const conn = await openConnection({ flux: this.flux, env: this.options.env, handlers: this.handlers() });
     if (this.stopping) {
       await conn.close();
       return;
     }
+    this.instanceSize = (await readInstanceSize(this.flux, this.options.env)) ?? this.instanceSize;
     this.conn = conn;
     this.lostReason = null;
     this.backlogDone = false;
@@ -151,27 +168,7 @@ export class FluxExecutor implements Executor {
       return;
     }
     this.reporter.sink.log('warn', 'lost the Flux instance; reconnecting', { reason });
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.reconnectTimer !== null || this.stopping) {
-      return;
-    }
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.connect().then(
-        () => {
-          this.reconnectDelay = 500;
-        },
-        (error: unknown) => {
-          this.reporter.sink.log('warn', 'reconnecting to Flux failed', { error: error instanceof Error ? error.message : String(error) });
-          this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.options.reconnectMaxMs ?? 30000);
-          this.scheduleReconnect();
-        },
-      );
-    }, this.reconnectDelay);
-    this.reconnectTimer.unref();
+    this.reconnector.schedule();
   }
 
   private requireConnection(): FluxConnection {
@@ -197,12 +194,6 @@ export class FluxExecutor implements Executor {
     }
   }
 
-  private track(id: JobId, origin: Origin): TrackedJob {
-    const job = new TrackedJob(id, origin);
-    this.jobs.set(id, job);
-    return job;
-  }
-
   private onJournal(entry: JournalEntry): void {
     if (entry.id === null) {
       void this.onSentinel();
@@ -212,53 +203,7 @@ export class FluxExecutor implements Executor {
     if (!this.backlogDone) {
       this.backlogIds.add(id);
     }
-    let job = this.jobs.get(id);
-    if (job === undefined) {
-      const restored = this.restoring.get(id);
-      if (restored !== undefined && !this.sameInstance(restored)) {
-        // A new instance reuses ids: this is not the job the store knows (that one is lost).
-        this.reporter.sink.log('warn', 'a job of the current Flux instance has the id of a job from an earlier instance; not followed', { job: id.toString() });
-        return;
-      }
-      if (restored !== undefined) {
-        job = this.restore(restored);
-      } else if (this.backlogDone && this.inflight.size > 0) {
-        // Perhaps one of the submits in flight: wait until they have all returned.
-        const held = this.held.get(id) ?? { entries: [], waiting: new Set(this.inflight) };
-        held.entries.push(entry);
-        this.held.set(id, held);
-        return;
-      } else {
-        this.adopt(id, [entry]);
-        return;
-      }
-    }
-    this.deliver(job, entry);
-  }
-
-  /** A job jobgate did not submit (a user's `flux submit`, or one whose submit jobgate lost). */
-  private adopt(id: JobId, entries: JournalEntry[]): void {
-    const submitted = entries[0]?.events.find((event) => event.name === 'submit');
-    if (submitted === undefined) {
-      this.reporter.sink.log('debug', 'journal events for a job whose submit was not seen; ignored', { job: id.toString() });
-      return;
-    }
-    const jobspec = entries.find((entry) => entry.jobspec !== undefined)?.jobspec;
-    this.emit({ id, t: submitted.timestamp, name: 'submit', external: externalJob(submitted, jobspec, this.options.ownerOf ?? userName) });
-    const job = this.track(id, 'external');
-    this.conn?.follow(id);
-    for (const entry of entries) {
-      this.deliver(job, entry);
-    }
-  }
-
-  private restore(active: ActiveJob): TrackedJob {
-    this.restoring.delete(active.id);
-    const job = this.track(active.id, 'restored');
-    job.minState = STATE_RANK[active.state];
-    job.output = active.output;
-    this.conn?.follow(active.id);
-    return job;
+    this.correlation.route(id, entry, this.backlogDone);
   }
 
   private deliver(job: TrackedJob, entry: JournalEntry): void {
@@ -287,10 +232,10 @@ export class FluxExecutor implements Executor {
     }
     if (event.name === 'start') {
       job.started = true;
-      this.openOutput(job);
+      this.watch.open(job);
     }
     if (event.name === 'clean') {
-      this.clean(job, event.timestamp);
+      this.watch.clean(job, event.timestamp);
       return;
     }
     if (!repeat) {
@@ -305,29 +250,16 @@ export class FluxExecutor implements Executor {
       return;
     }
     this.backlogDone = true;
-    const missing: { id: JobId; restored: ActiveJob | null }[] = [];
-    for (const restored of this.restoring.values()) {
-      missing.push({ id: restored.id, restored });
-    }
-    for (const job of this.jobs.values()) {
-      if (!this.backlogIds.has(job.id)) {
-        missing.push({ id: job.id, restored: null });
-      }
-    }
-    // A handful at a time: a restart may find many jobs that ended meanwhile.
-    for (let index = 0; index < missing.length; index += 16) {
-      await Promise.all(missing.slice(index, index + 16).map((item) => this.reconcile(conn, item.id, item.restored)));
-    }
-    for (const job of this.jobs.values()) {
-      if (job.started && !job.watching && !job.outputDone) {
-        this.openOutput(job);
-        if (job.pendingClean !== null && job.watching) {
-          // It ended while the connection was down, its output not all read: the new watch
-          // gets a grace of its own (the old one's ran out while nothing could arrive).
-          this.armCleanGrace(job);
-        }
-      }
-    }
+    await reconcileBacklog(conn, this.backlogIds, {
+      reporter: this.reporter,
+      jobs: this.jobs,
+      restoring: this.restoring,
+      watch: this.watch,
+      sameInstance: (restored) => this.sameInstance(restored),
+      restore: (restored) => this.correlation.restore(restored),
+      deliver: (job, entry) => this.deliver(job, entry),
+      emit: (event) => this.emit(event),
+    });
     this.backlogFinished?.();
     this.backlogFinished = null;
   }
@@ -338,144 +270,21 @@ export class FluxExecutor implements Executor {
     return restored.backendRef === null || ref === undefined || restored.backendRef === ref;
   }
 
-  /** A job the journal no longer lists: it ended meanwhile (its eventlog says how), or it is gone. */
-  private async reconcile(conn: FluxConnection, id: JobId, restored: ActiveJob | null): Promise<void> {
-    let found: Awaited<ReturnType<FluxConnection['lookup']>> = null;
-    const sameInstance = restored === null || this.sameInstance(restored);
-    if (sameInstance) {
-      try {
-        found = await conn.lookup(id);
-      } catch (error: unknown) {
-        this.reporter.sink.log('warn', 'cannot look up a job in Flux', { job: id.toString(), error: error instanceof Error ? error.message : String(error) });
-        return;
-      }
-    }
-    const job = restored !== null ? this.restore(restored) : this.jobs.get(id);
-    if (job === undefined) {
-      return;
-    }
-    if (found === null) {
-      const note = sameInstance ? 'the Flux instance has no record of this job' : 'the Flux instance that ran this job is gone';
-      this.emit({ id, t: Date.now() / 1000, name: 'exception', type: 'lost', severity: 0, note });
-      job.outputDone = true;
-      this.clean(job, Date.now() / 1000);
-      return;
-    }
-    this.deliver(job, { id, events: found.eventlog, R: found.R });
-  }
-
-  // ------------------------------------------------------------------ output
-
-  private openOutput(job: TrackedJob): void {
-    const conn = this.conn;
-    if (conn === null || job.watching || job.outputDone || !job.ready || this.jobs.get(job.id) !== job) {
-      return;
-    }
-    job.output ??= this.reporter.sink.output(job.id);
-    job.decoder = new OutputDecoder(job.output, { stdout: job.output.sizes.stdout, stderr: job.output.sizes.stderr });
-    job.watching = true;
-    conn.watchOutput(job.id);
-  }
-
-  private onOutput(id: JobId, entry: EventlogEntry): void {
-    const job = this.jobs.get(id);
-    if (job === undefined || job.decoder === null) {
-      return;
-    }
-    job.decoder.handle(entry);
-    if (job.decoder.complete) {
-      job.outputDone = true;
-      if (job.pendingClean !== null) {
-        this.finishClean(job);
-      }
-    }
-  }
-
-  private onOutputEnd(id: JobId, error: string | null): void {
-    const job = this.jobs.get(id);
-    if (job === undefined || !job.watching) {
-      return;
-    }
-    job.watching = false;
-    const complete = job.decoder?.complete ?? false;
-    // "No such file": the job ended before its shell created the output eventlog (canceled at
-    // its start). Watching such a job again is what once aborted a 0.88 broker: never retry it.
-    const missing = error !== null && /No such file|not found/i.test(error);
-    if (!complete && !missing && job.pendingClean === null && job.state < STATE_RANK.CLEANUP && job.watchRetries < 3) {
-      // Ended while the job still runs: watch again, a moment later, from where the stored output stops.
-      job.watchRetries += 1;
-      this.reporter.sink.log('debug', 'output watch ended early; watching again', { job: id.toString(), error });
-      const retry = setTimeout(() => this.openOutput(job), 500 * job.watchRetries);
-      retry.unref();
-      return;
-    }
-    job.outputDone = true;
-    if (job.pendingClean !== null) {
-      this.finishClean(job);
-    }
-  }
-
-  /** `clean` is the job's last event: it waits for the output, at most outputGraceMs. */
-  private clean(job: TrackedJob, t: number): void {
-    job.pendingClean = t;
-    if (job.started && !job.watching && !job.outputDone) {
-      // It ended while no watch was open (a reconnect, a restart): read its output now.
-      this.openOutput(job);
-    }
-    if (job.watching && !job.outputDone) {
-      this.armCleanGrace(job);
-      return;
-    }
-    this.finishClean(job);
-  }
-
-  /** Waits for the rest of an ended job's output, at most outputGraceMs from now. */
-  private armCleanGrace(job: TrackedJob): void {
-    if (job.cleanTimer !== null) {
-      clearTimeout(job.cleanTimer);
-    }
-    job.cleanTimer = setTimeout(() => {
-      job.cleanTimer = null;
-      if (this.conn === null && !this.stopping) {
-        // Nothing can arrive while the connection is down: the reconnection watches again.
-        return;
-      }
-      this.reporter.sink.log('warn', 'a job ended but Flux did not send the end of its output in time; what came is kept', { job: job.id.toString() });
-      this.finishClean(job);
-    }, this.options.outputGraceMs ?? 3000);
-  }
-
-  private finishClean(job: TrackedJob): void {
-    if (job.pendingClean === null || this.jobs.get(job.id) !== job) {
-      return;
-    }
-    if (job.cleanTimer !== null) {
-      clearTimeout(job.cleanTimer);
-    }
-    if (job.watching) {
-      this.conn?.unwatchOutput(job.id);
-      job.watching = false;
-    }
-    this.jobs.delete(job.id);
-    this.emit({ id: job.id, t: job.pendingClean, name: 'clean' });
-  }
-
   // ------------------------------------------------------------------ operations
 
   async submit(launch: JobLaunch): Promise<SubmitOutcome> {
     const conn = this.requireConnection();
     const jobspec = JSON.stringify(buildJobspec(launch.spec, { env: launch.env, owner: launch.owner, rlimit: conn.info.rlimit }));
-    const token = this.nextToken++;
-    this.inflight.add(token);
+    const token = this.correlation.begin();
     let id: JobId;
     try {
       id = await conn.submit(jobspec, launch.spec.urgency);
     } catch (error: unknown) {
-      this.settle(token, null);
+      this.correlation.settle(token, null);
       throw error;
     }
-    const job = this.track(id, 'ours');
-    this.settle(token, id);
+    const job = this.correlation.track(id, 'ours');
+    this.correlation.settle(token, job);
     conn.follow(id);
     // The domain stores the job when this promise resolves; its events go out after that.
     setImmediate(() => {
@@ -488,28 +297,6 @@ export class FluxExecutor implements Executor {
     return ref === undefined ? { id } : { id, backendRef: ref };
   }
 
-  /** A submit returned: claim its held events, and adopt held jobs no submit in flight can own. */
-  private settle(token: number, id: JobId | null): void {
-    this.inflight.delete(token);
-    if (id !== null) {
-      const mine = this.held.get(id);
-      if (mine !== undefined) {
-        this.held.delete(id);
-        const job = this.jobs.get(id);
-        for (const entry of mine.entries) {
-          job?.waiting.push({ events: entry.events, R: entry.R });
-        }
-      }
-    }
-    for (const [heldId, held] of [...this.held.entries()]) {
-      held.waiting.delete(token);
-      if (held.waiting.size === 0) {
-        this.held.delete(heldId);
-        this.adopt(heldId, held.entries);
-      }
-    }
-  }
-
   async cancel(id: JobId, reason: string): Promise<void> {
     await this.requireConnection().cancel(id, reason);
   }
@@ -519,18 +306,12 @@ export class FluxExecutor implements Executor {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    const now = Date.now();
-    if (this.nodesCache !== null && now - this.nodesCache.at < 1000) {
-      return this.nodesCache.value;
-    }
-    const value = readNodes(this.flux, this.options.env, (rank) =>
-      [...this.jobs.values()].filter((job) => job.state === STATE_RANK.RUN && job.rankList.includes(rank)).map((job) => job.id),
-    );
-    this.nodesCache = { at: now, value };
-    value.catch(() => {
-      this.nodesCache = null;
-    });
-    return value;
+    const jobsOn = (rank: number): JobId[] => [...this.jobs.values()].filter((job) => job.state === STATE_RANK.RUN && job.rankList.includes(rank)).map((job) => job.id);
+    return this.recentNodes.get(() => readNodes(this.flux, this.options.env, jobsOn));
+  }
+
+  size(): number {
+    return this.instanceSize;
   }
 
   async ready(): Promise<boolean> {
@@ -538,15 +319,7 @@ export class FluxExecutor implements Executor {
     if (this.stopping || conn === null) {
       return false;
     }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([conn.ping(), new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000)))]);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    return answersWithin(conn, 2000);
   }
 
   async version(): Promise<string> {
@@ -566,10 +339,7 @@ export class FluxExecutor implements Executor {
 
   private async drainAndEnd(mode: StopMode): Promise<void> {
     this.stopping = true;
-    if (this.reconnectTimer !== null) {
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = null;
-    }
+    this.reconnector.end();
     const conn = this.conn;
     if (mode === 'cancel-jobs' && conn !== null) {
       // Drain: cancel every active job, then let their last events (and output) arrive.
@@ -583,17 +353,13 @@ export class FluxExecutor implements Executor {
     const role = mode === 'cancel-jobs' ? await (this.rolePromise ?? resolveRole(this.options.role, this.flux, this.options.env)).catch(() => 'beside' as const) : null;
     for (const job of [...this.jobs.values()]) {
       if (job.pendingClean !== null) {
-        this.finishClean(job);
+        this.watch.finishClean(job);
       }
     }
     this.conn = null;
     await conn?.close();
     if (role === 'beside') {
-      // Beside the instance, jobgate's exit would leave it running: end it.
-      this.reporter.sink.log('info', 'ending the Flux instance: flux shutdown');
-      const result = await runCommand(this.flux, ['shutdown'], { env: this.options.env, timeoutMs: this.options.shutdownTimeoutMs ?? 120000 });
-      const level = result.exitCode === 0 ? 'info' : 'warn';
-      this.reporter.sink.log(level, 'flux shutdown finished', { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`.trim().slice(-2000) });
+      await shutdownInstance(this.flux, this.options.env, this.options.shutdownTimeoutMs ?? 120000, (level, message, fields) => this.reporter.sink.log(level, message, fields));
     }
   }
 }

@@ -75,3 +75,10 @@ export async function resolveRole(configured: 'auto' | FluxRole, flux: string, e
   const brokerPid = result.exitCode === 0 && /^\d+$/.test(result.stdout.trim()) ? Number(result.stdout.trim()) : null;
   return detectRole(env, brokerPid);
 }
+
+/** `flux shutdown`: beside the instance, jobgate's exit would leave it running. */
+export async function shutdownInstance(flux: string, env: Record<string, string>, timeoutMs: number, log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void): Promise<void> {
+  log('info', 'ending the Flux instance: flux shutdown');
+  const result = await runCommand(flux, ['shutdown'], { env, timeoutMs });
+  log(result.exitCode === 0 ? 'info' : 'warn', 'flux shutdown finished', { exitCode: result.exitCode, output: `${result.stdout}${result.stderr}`.trim().slice(-2000) });
+}

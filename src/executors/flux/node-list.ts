@@ -149,3 +149,22 @@ export async function readNodes(flux: string, env: Record<string, string>, jobsO
   }
   return parseNodes(list.stdout, status.exitCode === 0 ? status.stdout : '', jobsOn);
 }
+
+/** The last answer of `read`, for a second: a busy nodes page costs two flux commands a second at most. */
+export class RecentNodes {
+  private last: { at: number; value: Promise<NodeInfo[]> } | null = null;
+
+  get(read: () => Promise<NodeInfo[]>): Promise<NodeInfo[]> {
+    const now = Date.now();
+    if (this.last !== null && now - this.last.at < 1000) {
+      return this.last.value;
+    }
+    const value = read();
+    this.last = { at: now, value };
+    // A failure is not kept: the next call asks again.
+    value.catch(() => {
+      this.last = null;
+    });
+    return value;
+  }
+}

@@ -5,9 +5,10 @@
  */
 import { toF58, type JobId } from '../../model/job-id.js';
 import type { JobSpec } from '../../model/job.js';
-import type { ExitInfo } from '../process.js';
+import type { ExitInfo, Termination } from '../process.js';
 import type { LiveOutput } from '../../output/live-output.js';
 import { formatIdset } from './resources.js';
+import type { LocalRef } from './task-ref.js';
 
 export interface QueuedJob {
   id: JobId;
@@ -15,7 +16,6 @@ export interface QueuedJob {
   env: Record<string, string>;
   output: LiveOutput;
   urgency: number;
-  order: number;
 }
 
 export interface RunningTask {
@@ -36,8 +36,22 @@ export interface RunningJob {
   /** Why jobgate is ending the job, if it is: canceled, out of time, or a task lost its wrapper. */
   ending: 'cancel' | 'timeout' | 'lost' | null;
   timers: NodeJS.Timeout[];
+  /** The SIGTERM → SIGKILL escalation under way, if jobgate is ending the job. */
+  termination: Termination | null;
+  /** Its tasks are not this jobgate's children (picked up after a restart): their ends are polled. */
   reattached: boolean;
   finished: boolean;
+}
+
+/** A job whose tasks are about to start (or, `reattached`, were started by an earlier jobgate). */
+export function runningJob(id: JobId, cores: number[], gpus: number[], statusDir: string, reattached: boolean): RunningJob {
+  return { id, cores, gpus, tasks: [], statusDir, ending: null, timers: [], termination: null, reattached, finished: false };
+}
+
+/** What the store keeps of a running job so that a restarted jobgate can find its tasks again. */
+export function localRefOf(boot: string, running: RunningJob, tty: boolean): LocalRef {
+  const tasks = running.tasks.map((task) => ({ rank: task.rank, pid: task.pid, start: task.start }));
+  return { boot, cores: running.cores, gpus: running.gpus, tty, tasks };
 }
 
 export function coresNeeded(spec: JobSpec, total: number): number {

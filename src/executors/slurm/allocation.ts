@@ -2,7 +2,9 @@
  * The Slurm allocation jobgate runs in (started from `sbatch` or `salloc`): its id, nodes and
  * CPUs from the variables Slurm sets, and its end from slurmctld when it has a time limit.
  */
+import type { JobSpec } from '../../model/job.js';
 import { expandCounts, expandHostlist } from './hostlist.js';
+import type { SlurmCommands } from './slurm-cli.js';
 
 export interface AllocationNode {
   name: string;
@@ -42,4 +44,27 @@ export function allocationFromEnv(env: Readonly<Record<string, string | undefine
   const counts = expandCounts(env.SLURM_JOB_CPUS_PER_NODE ?? '');
   const nodes = names.map((name, index) => ({ name, cpus: counts[index] ?? counts[counts.length - 1] ?? 1 }));
   return { jobId, nodes, partition: env.SLURM_JOB_PARTITION ?? null, endTime: null, memPerCpu: memPerCpuOf(env, nodes) };
+}
+
+/** CPUs of the allocation a step takes: an exclusive one whole nodes, any other its tasks' CPUs (0 when the allocation is unknown). */
+export function cpusFor(spec: JobSpec, nodes: readonly AllocationNode[]): number {
+  const total = nodes.reduce((sum, node) => sum + node.cpus, 0);
+  if (total === 0) {
+    return 0;
+  }
+  if (spec.exclusive) {
+    const perNode = Math.max(...nodes.map((node) => node.cpus));
+    return Math.min(total, (spec.numNodes ?? 1) * perNode);
+  }
+  return Math.min(total, spec.numTasks * spec.coresPerTask);
+}
+
+export function totalCpus(allocation: Allocation): number {
+  return allocation.nodes.reduce((sum, node) => sum + node.cpus, 0);
+}
+
+/** When Slurm ends the allocation, from its record in squeue; null when it has no limit (or is not known). */
+export async function allocationEnd(cli: Pick<SlurmCommands, 'squeue'>, jobId: string): Promise<number | null> {
+  const record = (await cli.squeue()).get(Number.parseInt(jobId, 10));
+  return record !== undefined && record.timeLimit !== null && record.startTime > 0 ? record.startTime + record.timeLimit * 60 : null;
 }

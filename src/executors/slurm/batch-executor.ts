@@ -32,6 +32,7 @@ import { commonProblems, Limiter } from './requests.js';
 import type { SlurmCommands } from './slurm-cli.js';
 import type { SlurmJobRecord } from './slurm-record.js';
 import { toNodeInfo } from './slurm-nodes.js';
+import { PollLoop } from './poll-loop.js';
 
 export interface SlurmBatchOptions {
   cli: SlurmCommands;
@@ -58,19 +59,11 @@ interface BatchJob {
   nodes: string;
 }
 
-/** A poll shortly after a submit or cancel shows the change without waiting a whole interval. */
-const KICK_MS = 250;
 /**
  * Newly submitted jobs are polled at KICK_MS for this long: most start within a second, and
  * their start should show as soon as their first output does. Older jobs get the normal pace.
  */
 const FAST_WINDOW_MS = 5000;
-/**
- * `squeue --json` costs real CPU (about 0.1 s for a few hundred jobs in Slurm 22.05, client and
- * controller together): the interval is kept at least this many times its last duration, so
- * polling never takes more than a fifth of the time.
- */
-const COST_FACTOR = 5;
 /** Polls a job may be missing from both sources before it counts as lost. */
 const MISSING_LIMIT = 3;
 
@@ -80,14 +73,22 @@ export class SlurmBatchExecutor implements Executor {
   private readonly reporter = new SinkSlot('slurm');
   private readonly jobs = new Map<JobId, BatchJob>();
   private readonly submits = new Limiter(8);
-  private pollTimer: NodeJS.Timeout | null = null;
-  private polling: Promise<void> | null = null;
-  private pollAgain = false;
   private stopping = false;
   private failingSince: number | null = null;
-  private lastPollMs = 0;
+  private readonly loop: PollLoop;
 
-  constructor(private readonly options: SlurmBatchOptions) {}
+  constructor(private readonly options: SlurmBatchOptions) {
+    this.loop = new PollLoop({
+      pass: () => this.pollOnce(),
+      active: () => this.jobs.size > 0,
+      fast: () => {
+        const recent = Date.now() - FAST_WINDOW_MS;
+        return [...this.jobs.values()].some((job) => job.trackedAt > recent && !job.progress.finished);
+      },
+      mayKick: () => !(this.stopping && this.jobs.size === 0),
+      intervalMs: options.pollMs ?? 1000,
+    });
+  }
 
   private now(): number {
     return epochSeconds(this.options.now);
@@ -114,7 +115,7 @@ export class SlurmBatchExecutor implements Executor {
         this.armRuntime(tracked, job.tRun);
       }
     }
-    this.kick();
+    this.loop.kick();
   }
 
   private track(id: JobId, slurmId: number, spec: JobSpec, output: LiveOutput, held: boolean): BatchJob {
@@ -158,52 +159,16 @@ export class SlurmBatchExecutor implements Executor {
     job.progress.lastT = t;
     sink.event({ id, t, name: 'depend' });
     sink.event({ id, t, name: 'priority', priority: launch.spec.urgency });
-    this.kick();
+    this.loop.kick();
     return { backendRef: ref };
   }
 
-  /** Polls soon (once), unless a poll is already due sooner. */
-  private kick(delay = KICK_MS): void {
-    if (this.stopping && this.jobs.size === 0) {
-      return;
-    }
-    if (this.pollTimer !== null) {
-      clearTimeout(this.pollTimer);
-    }
-    this.pollTimer = setTimeout(() => void this.poll(), delay);
-  }
-
-  private schedule(): void {
-    if (this.pollTimer === null && this.jobs.size > 0) {
-      const recent = Date.now() - FAST_WINDOW_MS;
-      const fast = [...this.jobs.values()].some((job) => job.trackedAt > recent && !job.progress.finished);
-      const interval = Math.max(fast ? KICK_MS : (this.options.pollMs ?? 1000), this.lastPollMs * COST_FACTOR);
-      this.pollTimer = setTimeout(() => void this.poll(), interval);
-    }
+  /** Polls now (tests and stop wait on it). */
+  poll(): Promise<void> {
+    return this.loop.poll();
   }
 
   /** One `squeue --json` for all jobs; `sacct -c` for those squeue no longer holds. */
-  poll(): Promise<void> {
-    if (this.pollTimer !== null) {
-      clearTimeout(this.pollTimer);
-      this.pollTimer = null;
-    }
-    if (this.polling !== null) {
-      this.pollAgain = true;
-      return this.polling;
-    }
-    this.polling = this.pollOnce().finally(() => {
-      this.polling = null;
-      if (this.pollAgain) {
-        this.pollAgain = false;
-        this.kick(0);
-      } else {
-        this.schedule();
-      }
-    });
-    return this.polling;
-  }
-
   private async pollOnce(): Promise<void> {
     if (this.jobs.size === 0) {
       return;
@@ -211,7 +176,6 @@ export class SlurmBatchExecutor implements Executor {
     const began = Date.now();
     try {
       const records = await this.options.cli.squeue();
-      this.lastPollMs = Date.now() - began;
       const absent: BatchJob[] = [];
       for (const job of [...this.jobs.values()]) {
         const record = records.get(job.slurmId);
@@ -310,7 +274,7 @@ export class SlurmBatchExecutor implements Executor {
       job.progress.excepted = true;
       this.reporter.sink.event({ id: job.id, t: Math.max(job.progress.lastT, this.now()), name: 'exception', type: why, severity: 0, note });
     }
-    this.kick();
+    this.loop.kick();
   }
 
   async cancel(id: JobId, reason: string): Promise<void> {
@@ -340,7 +304,7 @@ export class SlurmBatchExecutor implements Executor {
     const t = this.now();
     sink.event({ id, t, name: 'urgency', urgency });
     sink.event({ id, t, name: 'priority', priority: urgency });
-    this.kick();
+    this.loop.kick();
   }
 
   async nodes(): Promise<NodeInfo[]> {
@@ -360,6 +324,11 @@ export class SlurmBatchExecutor implements Executor {
     return !this.stopping && (await this.options.cli.ping());
   }
 
+  /** One node: a job asks Slurm for more through its own options, not num_nodes. */
+  size(): number {
+    return 1;
+  }
+
   async version(): Promise<string> {
     return `${await this.options.cli.version()} (sbatch)`;
   }
@@ -372,11 +341,7 @@ export class SlurmBatchExecutor implements Executor {
           clearTimeout(job.timer);
         }
       }
-      if (this.pollTimer !== null) {
-        clearTimeout(this.pollTimer);
-        this.pollTimer = null;
-      }
-      await this.polling;
+      await this.loop.halt();
       this.jobs.clear();
       return;
     }
@@ -387,10 +352,7 @@ export class SlurmBatchExecutor implements Executor {
       await this.poll();
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    if (this.pollTimer !== null) {
-      clearTimeout(this.pollTimer);
-      this.pollTimer = null;
-    }
+    this.loop.clearTimer();
     for (const job of this.jobs.values()) {
       if (job.timer !== null) {
         clearTimeout(job.timer);

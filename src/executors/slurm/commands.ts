@@ -13,7 +13,7 @@
 import type { JobSpec } from '../../model/job.js';
 
 /** Absolute: a job's own PATH may not contain /usr/bin. */
-export const ENV_PROGRAM = '/usr/bin/env';
+const ENV_PROGRAM = '/usr/bin/env';
 const RESERVED = /^(SLURM_|SBATCH_|SRUN_|SALLOC_)/;
 
 export interface SplitEnvironment {
@@ -80,7 +80,7 @@ function resourceOptions(spec: JobSpec, cpusPerTask = true): string[] {
 }
 
 /** srun's debug level rides along to the tasks in SRUN_DEBUG; `env -u` takes it out again. */
-export const SRUN_VERBOSE_VARIABLE = 'SRUN_DEBUG';
+const SRUN_VERBOSE_VARIABLE = 'SRUN_DEBUG';
 
 /**
  * `srun` for one job step in the allocation. Verbose, because that is where srun names the

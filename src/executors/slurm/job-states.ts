@@ -21,7 +21,7 @@ export interface JobProgress {
   lastT: number;
 }
 
-export const FINAL_STATES = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE']);
+const FINAL_STATES = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE']);
 
 /** A fatal exception for a final state, if that state is one (COMPLETED and FAILED are not: the exit code tells). */
 function exceptionFor(record: SlurmJobRecord, ran: boolean): { type: string; note: string } | null {

@@ -10,7 +10,7 @@ import { SlurmAnswerError } from './json-errors.js';
 import { resolveExecutable } from '../resolve-executable.js';
 
 /** Slurm prefixes its messages with `sbatch: error: `; the message is the rest. */
-export function slurmMessage(result: CommandResult, program: string): string {
+function slurmMessage(result: CommandResult, program: string): string {
   if (result.startError !== null) {
     return `${program}: ${result.startError}`;
   }
@@ -26,7 +26,7 @@ export function slurmMessage(result: CommandResult, program: string): string {
 }
 
 /** The controller cannot be reached: try again later (503), not the request's fault (400). */
-export function isUnreachable(message: string): boolean {
+function isUnreachable(message: string): boolean {
   return /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted|Communication connection failure|could not start|ENOENT/i.test(message);
 }
 

@@ -17,7 +17,7 @@ export function gpusOf(gres: string): number {
 }
 
 /** Slurm's node state (`idle`, `mixed`, `allocated`, `down`... plus flags such as DRAIN) → ours. */
-export function nodeStateOf(state: string, flags: readonly string[]): string {
+function nodeStateOf(state: string, flags: readonly string[]): string {
   const base = state.toLowerCase();
   if (['down', 'future', 'unknown', 'error'].includes(base) || flags.includes('NOT_RESPONDING')) {
     return 'down';

@@ -7,9 +7,8 @@
  * and several MB, and a thousand queued jobs should not cost a thousand of them. Then srun
  * starts the step; its pipes carry the tasks' stdout and stderr, kept apart and appended live,
  * and its verbose stderr names the step, its hosts, when the tasks started and each task's
- * wait status (srun-stderr.ts). A submit that can start at once waits until srun has launched
- * the step, found it must wait, or refused it (the request then gets Slurm's message as a
- * 400). Cancel sends SIGTERM to the step (`scancel --signal=TERM JOBID.STEP`) and ends it after
+ * wait status (srun-stderr.ts). A submit that can start at once waits for srun's decision
+ * (step-launch.ts): a step Slurm refuses is a 400 with Slurm's message. Cancel sends SIGTERM to the step (`scancel --signal=TERM JOBID.STEP`) and ends it after
  * the grace period. Runtimes Slurm cannot express (not whole minutes) are enforced by jobgate.
  *
  * A step's output flows through its srun, which is jobgate's child: steps do not outlive
@@ -18,8 +17,7 @@
  */
 import type { JobId } from '../../model/job-id.js';
 import type { JobSpec } from '../../model/job.js';
-import type { LiveOutput } from '../../output/live-output.js';
-import { startStreaming, type ExitInfo, type StreamingProcess } from '../process.js';
+import { killAfterGrace, terminateWithGrace, type ExitInfo } from '../process.js';
 import {
   ExecutorError,
   type ActiveJob,
@@ -32,12 +30,14 @@ import {
   type SubmitOutcome,
 } from '../types.js';
 import { epochSeconds, SinkSlot } from '../sink-slot.js';
-import type { Allocation } from './allocation.js';
-import { jobgateEnforcesRuntime, splitEnvironment, srunArgs } from './commands.js';
-import { commonProblems } from './requests.js';
-import { cpusFor, StepQueue } from './step-queue.js';
+import { WaitQueue } from '../wait-queue.js';
+import { allocationEnd, cpusFor, totalCpus, type Allocation } from './allocation.js';
+import { jobgateEnforcesRuntime } from './commands.js';
+import { stepProblems } from './step-checks.js';
 import type { SlurmCommands } from './slurm-cli.js';
-import { combineWaitStatuses, SrunStderr, type StepHost } from './srun-stderr.js';
+import { combineWaitStatuses } from './srun-stderr.js';
+import { allocationNodes, stepAlloc, stepJob, type StepJob } from './step-job.js';
+import { launchStep, neverLaunchedNote } from './step-launch.js';
 
 export interface SlurmStepOptions {
   cli: SlurmCommands;
@@ -50,32 +50,12 @@ export interface SlurmStepOptions {
   now?: () => number;
 }
 
-interface StepJob {
-  id: JobId;
-  spec: JobSpec;
-  env: Record<string, string>;
-  output: LiveOutput;
-  urgency: number;
-  /** CPUs of the allocation the step takes while it runs. */
-  cpus: number;
-  srun: StreamingProcess | null;
-  stderr: SrunStderr;
-  scheduled: boolean;
-  started: boolean;
-  done: boolean;
-  excepted: boolean;
-  ending: 'cancel' | 'timeout' | null;
-  timers: NodeJS.Timeout[];
-  lastT: number;
-  ended: Promise<void>;
-}
-
 export class SlurmStepExecutor implements Executor {
   readonly name = 'slurm' as const;
   readonly assignsIds = false;
   private readonly reporter = new SinkSlot('slurm');
   /** Jobs waiting for CPUs, in jobgate. */
-  private readonly queue = new StepQueue<StepJob>();
+  private readonly queue = new WaitQueue<StepJob>();
   /** Jobs whose srun runs (launched, waiting in Slurm, or running). */
   private readonly launched = new Map<JobId, StepJob>();
   private stopping = false;
@@ -90,31 +70,8 @@ export class SlurmStepExecutor implements Executor {
     return this.options.allocation;
   }
 
-  private get totalCpus(): number {
-    return this.allocation.nodes.reduce((sum, node) => sum + node.cpus, 0);
-  }
-
   check(spec: JobSpec): FieldProblem[] {
-    const problems = commonProblems(spec);
-    const nodes = this.allocation.nodes;
-    const where = `allocation ${this.allocation.jobId}`;
-    if (spec.queue !== null && this.allocation.partition !== null && spec.queue !== this.allocation.partition) {
-      problems.push({ field: 'queue', message: `job steps run in the partition of ${where} (${this.allocation.partition}), not ${spec.queue}` });
-    }
-    if (spec.numNodes !== null && nodes.length > 0 && spec.numNodes > nodes.length) {
-      problems.push({ field: 'num_nodes', message: `${where} has ${nodes.length} node(s); num_nodes=${spec.numNodes} cannot be satisfied` });
-    }
-    const wanted = spec.numTasks * spec.coresPerTask;
-    if (nodes.length > 0 && wanted > this.totalCpus) {
-      problems.push({ field: spec.coresPerTask > 1 ? 'cores_per_task' : 'num_tasks', message: `num_tasks × cores_per_task = ${wanted} CPUs requested; ${where} has ${this.totalCpus}` });
-    }
-    if (this.allocation.endTime !== null && spec.runtime > 0) {
-      const left = Math.floor(this.allocation.endTime - this.now());
-      if (spec.runtime > left) {
-        problems.push({ field: 'runtime', message: `runtime ${spec.runtime}s is longer than what is left of ${where} (${Math.max(0, left)}s)` });
-      }
-    }
-    return problems;
+    return stepProblems(spec, this.allocation, this.now());
   }
 
   async start(sink: ExecutorSink, active: ActiveJob[]): Promise<void> {
@@ -131,10 +88,7 @@ export class SlurmStepExecutor implements Executor {
     }
     if (this.allocation.endTime === null) {
       try {
-        const record = (await this.options.cli.squeue()).get(Number.parseInt(this.allocation.jobId, 10));
-        if (record !== undefined && record.timeLimit !== null && record.startTime > 0) {
-          this.allocation.endTime = record.startTime + record.timeLimit * 60;
-        }
+        this.allocation.endTime = await allocationEnd(this.options.cli, this.allocation.jobId);
       } catch (error: unknown) {
         sink.log('warn', 'cannot read the allocation from Slurm; runtimes are not checked against its end', { error: error instanceof Error ? error.message : String(error) });
       }
@@ -150,26 +104,9 @@ export class SlurmStepExecutor implements Executor {
     if (id === null) {
       throw new Error('the slurm executor needs the domain to choose job ids');
     }
-    const job: StepJob = {
-      id,
-      spec: launch.spec,
-      env: launch.env,
-      output: sink.output(id),
-      urgency: launch.spec.urgency,
-      cpus: cpusFor(launch.spec, this.allocation.nodes),
-      srun: null,
-      stderr: new SrunStderr(),
-      scheduled: false,
-      started: false,
-      done: false,
-      excepted: false,
-      ending: null,
-      timers: [],
-      lastT: this.now(),
-      ended: Promise.resolve(),
-    };
+    const job = stepJob(id, launch.spec, launch.env, sink.output(id), cpusFor(launch.spec, this.allocation.nodes), this.now());
     this.queue.add(job);
-    if (this.queue.peek(this.freeCpus()) !== job) {
+    if (this.nextThatFits() !== job) {
       // It waits in jobgate's queue.
       this.schedule(job);
       this.dispatch();
@@ -185,16 +122,22 @@ export class SlurmStepExecutor implements Executor {
     return {};
   }
 
-  private freeCpus(): number {
-    let used = 0;
+  /** The queue's next job, if the allocation has its CPUs free (the steps whose srun runs hold theirs). */
+  private nextThatFits(): StepJob | undefined {
+    const next = this.queue.next();
+    let free = totalCpus(this.allocation);
     for (const job of this.launched.values()) {
-      used += job.cpus;
+      free -= job.cpus;
     }
-    return this.totalCpus - used;
+    return next !== undefined && next.cpus <= free ? next : undefined;
   }
 
   private take(): StepJob | undefined {
-    return this.stopping ? undefined : this.queue.take(this.freeCpus());
+    const next = this.stopping ? undefined : this.nextThatFits();
+    if (next !== undefined) {
+      this.queue.remove(next.id);
+    }
+    return next;
   }
 
   /** Launches queued jobs while the allocation has room. */
@@ -204,82 +147,30 @@ export class SlurmStepExecutor implements Executor {
       void this.launch(job).then((refusal) => {
         if (refusal !== null) {
           // Refused by Slurm after waiting in jobgate: the job fails with Slurm's reason.
-          this.raise(job, 'alloc', refusal.message);
-          this.schedule(job);
-          job.done = true;
-          this.cleanup(job);
-          this.reporter.sink.event({ id: job.id, t: this.stamp(job), name: 'clean' });
-          this.dispatch();
+          this.endUnlaunched(job, 'alloc', refusal.message);
         }
       });
     }
   }
 
   /**
-   * Starts srun and waits until it launched the step, found it must wait in Slurm, or gave up.
-   * Returns the refusal when srun refused the step before anything ran.
+   * Starts srun and waits for its decision (step-launch.ts). Returns the refusal when srun
+   * refused the step before anything ran.
    */
   private async launch(job: StepJob): Promise<ExecutorError | null> {
-    const sink = this.reporter.sink;
-    let decide: () => void = () => undefined;
-    const decided = new Promise<void>((resolve) => {
-      decide = resolve;
-    });
-    job.stderr = new SrunStderr({
-      launching: (stepId) => {
-        sink.backendRef(job.id, stepId);
-        this.schedule(job);
-        decide();
-      },
+    const outcome = await launchStep(job, this.options, {
+      spawned: () => this.launched.set(job.id, job),
+      launching: (stepId) => this.reporter.sink.backendRef(job.id, stepId),
+      accepted: () => this.schedule(job),
       started: () => this.started(job),
-      waiting: () => {
-        this.schedule(job);
-        decide();
-      },
       timeLimit: () => this.raise(job, 'timeout', `Slurm time limit of ${Math.ceil(job.spec.runtime / 60)} min reached`),
     });
-    const env = splitEnvironment(job.env, this.options.slurmSettings);
-    let srun: StreamingProcess;
-    try {
-      srun = startStreaming(this.options.srunPath, srunArgs(job.spec, this.allocation, env.onCommandLine), {
-        env: env.process,
-        onStdout: (chunk) => {
-          this.started(job);
-          job.output.append('stdout', chunk);
-        },
-        onStderr: (chunk) => {
-          const kept = job.stderr.push(chunk);
-          if (kept.length > 0) {
-            if (job.stderr.stepId !== null) {
-              this.started(job);
-            }
-            job.output.append('stderr', kept);
-          }
-        },
-      });
-    } catch (error: unknown) {
-      return new ExecutorError('unavailable', `srun: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    job.srun = srun;
-    this.launched.set(job.id, job);
-    let exit: ExitInfo | null = null;
-    const exited = srun.exited.then((info) => {
-      exit = info;
-      decide();
-    });
-    const cap = setTimeout(decide, this.options.decisionMs ?? 2000);
-    await decided;
-    clearTimeout(cap);
-    if (exit !== null && job.stderr.stepId === null && !job.scheduled && job.ending === null) {
+    if ('refusal' in outcome) {
       this.launched.delete(job.id);
-      const info: ExitInfo = exit;
-      const message = job.stderr.errors.join('; ') || `srun exited with ${info.signal !== null ? `signal ${info.signal}` : `status ${info.code ?? '?'}`} before launching the step`;
-      // An allocation that is gone or a controller that does not answer: nothing can run (503).
-      const unavailable = /Unable to contact|Connection refused|could not start|has expired|Unable to confirm allocation|Invalid job id/i.test(message);
-      return new ExecutorError(unavailable ? 'unavailable' : 'invalid', message);
+      return outcome.refusal;
     }
     this.schedule(job);
-    job.ended = exited.then(() => this.finish(job, exit ?? { code: null, signal: null }));
+    job.ended = outcome.exited.then((exit) => this.finish(job, exit));
     return null;
   }
 
@@ -300,13 +191,6 @@ export class SlurmStepExecutor implements Executor {
     return job.lastT;
   }
 
-  private coresOn(job: StepJob, host: StepHost): number {
-    if (job.spec.exclusive) {
-      return this.allocation.nodes.find((node) => node.name === host.host)?.cpus ?? host.tasks * job.spec.coresPerTask;
-    }
-    return host.tasks * job.spec.coresPerTask;
-  }
-
   /** The tasks run: alloc and start, and jobgate's own runtime limit when Slurm cannot keep it. */
   private started(job: StepJob): void {
     if (job.started || job.done) {
@@ -316,18 +200,7 @@ export class SlurmStepExecutor implements Executor {
     job.started = true;
     const sink = this.reporter.sink;
     const t = this.stamp(job);
-    const hosts = job.stderr.hosts;
-    const nnodes = Math.max(1, hosts.length);
-    sink.event({
-      id: job.id,
-      t,
-      name: 'alloc',
-      ranks: nnodes > 1 ? `0-${nnodes - 1}` : '0',
-      nodelist: hosts.map((host) => host.host).join(',') || (this.allocation.nodes[0]?.name ?? ''),
-      nnodes,
-      ncores: hosts.length > 0 ? hosts.reduce((sum, host) => sum + this.coresOn(job, host), 0) : job.spec.numTasks * job.spec.coresPerTask,
-      ...(job.spec.runtime > 0 ? { expiration: t + job.spec.runtime } : {}),
-    });
+    sink.event(stepAlloc(job, this.allocation, t));
     sink.event({ id: job.id, t, name: 'start' });
     const runtime = job.spec.runtime;
     if (jobgateEnforcesRuntime(runtime)) {
@@ -361,14 +234,13 @@ export class SlurmStepExecutor implements Executor {
       return;
     }
     const cli = this.options.cli;
-    void cli.scancel(stepId, 'TERM').catch(() => undefined);
-    const grace = this.options.killGraceSeconds * 1000;
-    const kill = setTimeout(() => void cli.scancel(stepId).catch(() => undefined), grace);
+    const graceMs = this.options.killGraceSeconds * 1000;
+    const exited = job.srun?.exited;
+    // SIGTERM is scancel --signal=TERM; the forced end is scancel itself.
+    const signalStep = (signal: NodeJS.Signals): void => void cli.scancel(stepId, signal === 'SIGTERM' ? 'TERM' : undefined).catch(() => undefined);
+    job.terminations.push(terminateWithGrace(signalStep, { graceMs, exited }));
     // srun waits for the step's end; should it hang on, it goes too.
-    const last = setTimeout(() => job.srun?.kill('SIGKILL'), grace + 10_000);
-    kill.unref();
-    last.unref();
-    job.timers.push(kill, last);
+    job.terminations.push(killAfterGrace(() => job.srun?.kill('SIGKILL'), { graceMs: graceMs + 10_000, exited }));
   }
 
   private finish(job: StepJob, exit: ExitInfo): void {
@@ -379,15 +251,9 @@ export class SlurmStepExecutor implements Executor {
     if (rest.length > 0) {
       job.output.append('stderr', rest);
     }
-    const sink = this.reporter.sink;
     if (job.stderr.stepId === null && !job.started) {
       // Never launched: refused after it had waited in Slurm, or stopped while waiting.
-      const note = job.stderr.errors.join('; ') || `srun exited with ${exit.signal !== null ? `signal ${exit.signal}` : `status ${exit.code ?? '?'}`} before launching the step`;
-      this.raise(job, 'alloc', note);
-      job.done = true;
-      this.cleanup(job);
-      sink.event({ id: job.id, t: this.stamp(job), name: 'clean' });
-      this.dispatch();
+      this.endUnlaunched(job, 'alloc', neverLaunchedNote(job.stderr, exit));
       return;
     }
     if (exit.signal !== null && job.ending === null && !this.stopping) {
@@ -403,17 +269,27 @@ export class SlurmStepExecutor implements Executor {
     job.done = true;
     const t = this.stamp(job);
     const status = combineWaitStatuses(job.stderr.statuses) ?? (exit.signal !== null ? exit.signal : ((exit.code ?? 1) & 0xff) << 8);
-    sink.event({ id: job.id, t, name: 'finish', status });
-    sink.event({ id: job.id, t, name: 'release' });
-    sink.event({ id: job.id, t, name: 'free' });
-    sink.event({ id: job.id, t, name: 'clean' });
+    this.reporter.reportEnd(job.id, t, status);
     this.cleanup(job);
+    this.dispatch();
+  }
+
+  /** A job whose step never ran ends with its exception (Slurm's reason, or a cancel), then clean. */
+  private endUnlaunched(job: StepJob, type: 'alloc' | 'cancel', note: string): void {
+    this.raise(job, type, note);
+    this.schedule(job);
+    job.done = true;
+    this.cleanup(job);
+    this.reporter.sink.event({ id: job.id, t: this.stamp(job), name: 'clean' });
     this.dispatch();
   }
 
   private cleanup(job: StepJob): void {
     for (const timer of job.timers) {
       clearTimeout(timer);
+    }
+    for (const termination of job.terminations) {
+      termination.cancel();
     }
     this.launched.delete(job.id);
   }
@@ -422,10 +298,7 @@ export class SlurmStepExecutor implements Executor {
     const queued = this.queue.remove(id);
     if (queued !== undefined) {
       queued.ending = 'cancel';
-      this.raise(queued, 'cancel', reason);
-      queued.done = true;
-      this.reporter.sink.event({ id, t: this.stamp(queued), name: 'clean' });
-      this.dispatch();
+      this.endUnlaunched(queued, 'cancel', reason);
       return;
     }
     const job = this.launched.get(id);
@@ -456,22 +329,16 @@ export class SlurmStepExecutor implements Executor {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    return this.allocation.nodes.map((node) => {
-      let busy = 0;
-      const jobs: JobId[] = [];
-      for (const job of this.launched.values()) {
-        const host = job.started ? job.stderr.hosts.find((each) => each.host === node.name) : undefined;
-        if (host !== undefined) {
-          busy += this.coresOn(job, host);
-          jobs.push(job.id);
-        }
-      }
-      return { name: node.name, state: 'up', cores: node.cpus, coresBusy: Math.min(busy, node.cpus), gpus: 0, gpusBusy: 0, jobs };
-    });
+    return allocationNodes(this.allocation, [...this.launched.values()]);
   }
 
   async ready(): Promise<boolean> {
     return !this.stopping && (await this.options.cli.ping());
+  }
+
+  /** One node: a job asks Slurm for more through its own options, not num_nodes. */
+  size(): number {
+    return 1;
   }
 
   async version(): Promise<string> {

@@ -16,7 +16,8 @@ export interface PageDeps {
   extended: ExtendedServices;
   output: OutputStore;
   /** Largest num_nodes the server accepts (the form's limit). */
-  maxNodes: number;
+  /** Read at each request: a Flux executor learns its instance's size when it connects. */
+  maxNodes: () => number;
   /** Seconds since the epoch. */
   now: () => number;
 }

@@ -23,7 +23,7 @@ export function submitPage(router: Router<AppState>, deps: PageDeps): void {
       form: values,
       errors: errorsByField(errors),
       hasErrors: errors.length > 0,
-      maxNodes: deps.maxNodes,
+      maxNodes: deps.maxNodes(),
       ...extra,
     });
   };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseJobId, toF58 } from '../../../src/model/job-id.js';
 import { projectRoot } from '../../../src/version.js';
 import { makeTempDir, submitJob, waitFor, waitForJobEnd, type TestServer } from '../../helpers/test-server.js';
-import { outputBytes, waitForJob } from '../../flux/flux-server.js';
+import { outputBytes, waitForJob } from '../../executors/flux/flux-server.js';
 import { flux, realFlux, startRealJobgate } from './real-flux.js';
 
 async function jobgate(t: { teardown: (fn: () => Promise<void>) => void }, env: Record<string, string> = {}): Promise<TestServer> {

@@ -13,6 +13,10 @@ import selectors
 import socket
 
 
+def _broken():
+    return BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
 class Future:
     def __init__(self, handle, seq, streaming):
         self.handle = handle
@@ -108,19 +112,19 @@ class Handle:
         self.seq += 1
         future = Future(self, self.seq, bool(flags & 2))
         self.futures[self.seq] = future
-        if self.closed:
-            future._deliver({"seq": self.seq, "errno": errno.ECONNRESET, "error": "Connection reset by peer"})
-        else:
-            self._send({"seq": self.seq, "topic": topic, "payload": payload or {}, "userid": os.getuid()})
+        self._send({"seq": self.seq, "topic": topic, "payload": payload or {}, "userid": os.getuid()})
         return future
 
     def _send(self, message):
+        if self.closed:
+            raise _broken()
         data = (json.dumps(message) + "\n").encode()
         self.sock.setblocking(True)
         try:
             self.sock.sendall(data)
         except OSError:
             self._lost()
+            raise _broken() from None
         finally:
             self.sock.setblocking(False)
 
@@ -160,6 +164,9 @@ class Handle:
             future._deliver(response)
 
     def _lost(self):
+        # As recorded when a 0.88 broker died (22): the reactor stopped and reactor_run()
+        # returned, no future's callback ran (none got an error), and the next call on the
+        # handle raised BrokenPipeError [Errno 32].
         if self.closed:
             return
         self.closed = True
@@ -167,9 +174,8 @@ class Handle:
             self.selector.unregister(self.sock)
         except (KeyError, ValueError):
             pass
-        for future in list(self.futures.values()):
-            future._deliver({"seq": future.seq, "errno": errno.ECONNRESET, "error": "Connection reset by peer"})
-        self.futures.clear()
+        self.ready.clear()
+        self.running = False
 
     def _poll(self, timeout):
         for key, _mask in self.selector.select(timeout):
@@ -183,8 +189,7 @@ class Handle:
         """Blocks (outside callbacks' order) until `future` has a response, as Future.get does."""
         while not future.responses:
             if self.closed:
-                future._deliver({"seq": future.seq, "errno": errno.ECONNRESET, "error": "Connection reset by peer"})
-                break
+                raise _broken()
             for key, _mask in self.selector.select(1.0):
                 if key.data is None:
                     self._read()

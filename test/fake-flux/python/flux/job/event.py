@@ -41,7 +41,7 @@ class JobEventWatchFuture:
 
     def cancel(self, stop=False):
         handle = self._future.get_flux()
-        if not handle.closed:
-            handle._send({"seq": 0, "topic": "cancel", "payload": {"seq": self._future.seq}})
+        # On a lost handle this raises BrokenPipeError, as watch_cancel did in 22.
+        handle._send({"seq": 0, "topic": "cancel", "payload": {"seq": self._future.seq}})
         if stop:
             self._future.stop()

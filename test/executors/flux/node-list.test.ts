@@ -1,6 +1,6 @@
 /** Nodes from the recorded `flux resource list` / `flux resource status` outputs. */
 import test from 'ava';
-import { parseNodes, parseRlist, RESOURCE_LIST_ARGS, RESOURCE_STATUS_ARGS } from '../../src/executors/flux/node-list.js';
+import { parseNodes, parseRlist, RESOURCE_LIST_ARGS, RESOURCE_STATUS_ARGS } from '../../../src/executors/flux/node-list.js';
 import { recorded } from './recordings.js';
 
 const LIST = `flux ${RESOURCE_LIST_ARGS.slice(0, 4).join(' ')} '${RESOURCE_LIST_ARGS[4] ?? ''}'`;

@@ -7,14 +7,14 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JobId } from '../../src/model/job-id.js';
-import { FluxExecutor } from '../../src/executors/flux/flux-executor.js';
-import { ExecutorError, type ExecutorSink } from '../../src/executors/types.js';
-import type { ExecutorEvent } from '../../src/model/executor-events.js';
-import type { LiveOutput } from '../../src/output/live-output.js';
-import { projectRoot } from '../../src/version.js';
-import { makeTempDir, submitJob, waitFor, waitForJobEnd } from '../helpers/test-server.js';
-import { FAKE_FLUX_BIN, startFakeFlux } from '../fake-flux/start.js';
+import type { JobId } from '../../../src/model/job-id.js';
+import { FluxExecutor } from '../../../src/executors/flux/flux-executor.js';
+import { ExecutorError, type ExecutorSink } from '../../../src/executors/types.js';
+import type { ExecutorEvent } from '../../../src/model/executor-events.js';
+import type { LiveOutput } from '../../../src/output/live-output.js';
+import { projectRoot } from '../../../src/version.js';
+import { makeTempDir, submitJob, waitFor, waitForJobEnd } from '../../helpers/test-server.js';
+import { FAKE_FLUX_BIN, startFakeFlux } from '../../fake-flux/start.js';
 import { startFluxJobgate, outputBytes, waitForJob } from './flux-server.js';
 
 function sinkFor(events: ExecutorEvent[]): ExecutorSink {

@@ -1,7 +1,7 @@
 /** The flux-core 0.88 recordings kept as fixtures (test/fake-flux/transcripts), for unit tests. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../src/version.js';
+import { projectRoot } from '../../../src/version.js';
 
 export interface RecordedStep {
   cmd: string;

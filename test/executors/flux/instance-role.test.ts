@@ -1,6 +1,6 @@
 /** Initial program or beside: what service/stop ends with. */
 import test from 'ava';
-import { ancestors, detectRole } from '../../src/executors/flux/instance-role.js';
+import { ancestors, detectRole } from '../../../src/executors/flux/instance-role.js';
 
 const chain = [
   { pid: 40, ppid: 30, comm: 'node' },

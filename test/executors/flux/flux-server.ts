@@ -1,8 +1,8 @@
 /** A jobgate with the flux executor on the test double (the fake `flux` first on PATH). */
-import type { Environment } from '../../src/config/load.js';
-import { startTestServer, waitFor, type TestServer } from '../helpers/test-server.js';
-import { startFakeFlux, type FakeFlux } from '../fake-flux/start.js';
-import type { FakeFluxOptions } from '../fake-flux/instance.js';
+import type { Environment } from '../../../src/config/load.js';
+import { startTestServer, waitFor, type TestServer } from '../../helpers/test-server.js';
+import { startFakeFlux, type FakeFlux } from '../../fake-flux/start.js';
+import type { FakeFluxOptions } from '../../fake-flux/instance.js';
 
 export interface FluxJobgate {
   flux: FakeFlux;

@@ -5,8 +5,8 @@
  * replay that skips what is stored already.
  */
 import test from 'ava';
-import { OutputDecoder, logNote, redirectNote, type OutputTarget } from '../../src/executors/flux/output-decoder.js';
-import type { EventlogEntry } from '../../src/executors/flux/flux-events.js';
+import { OutputDecoder, logNote, redirectNote, type OutputTarget } from '../../../src/executors/flux/output-decoder.js';
+import type { EventlogEntry } from '../../../src/executors/flux/flux-events.js';
 import { recorded } from './recordings.js';
 
 class Collect implements OutputTarget {

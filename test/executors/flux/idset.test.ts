@@ -1,6 +1,6 @@
 /** Flux's idsets and hostlists. */
 import test from 'ava';
-import { expandHostlist, formatIdset, parseIdset } from '../../src/executors/flux/idset.js';
+import { expandHostlist, formatIdset, parseIdset } from '../../../src/executors/flux/idset.js';
 
 test('idsets: parse and format, brackets as job-list writes ranks', (t) => {
   t.deepEqual(parseIdset('0-2,5'), [0, 1, 2, 5]);

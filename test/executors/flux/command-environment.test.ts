@@ -1,6 +1,6 @@
 /** What `flux` and the bridge inherit from jobgate: everything but its secrets. */
 import test from 'ava';
-import { commandEnvironment } from '../../src/executors/flux/command-environment.js';
+import { commandEnvironment } from '../../../src/executors/flux/command-environment.js';
 
 test('flux commands get jobgate environment without its secrets', (t) => {
   const env = commandEnvironment({

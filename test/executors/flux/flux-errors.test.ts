@@ -1,6 +1,6 @@
 /** Flux's refusals (recorded stderr of its commands, and the Python API's words) → API errors. */
 import test from 'ava';
-import { fluxMessage, toExecutorError } from '../../src/executors/flux/flux-errors.js';
+import { fluxMessage, toExecutorError } from '../../../src/executors/flux/flux-errors.js';
 import { recorded } from './recordings.js';
 
 const kind = (text: string): string => `${toExecutorError(text).kind}: ${toExecutorError(text).message}`;

@@ -3,9 +3,9 @@
  * job-manager.events-journal responses of the Python API probe) and recorded R objects.
  */
 import test from 'ava';
-import { allocationFromSummary, externalJob, parseR, toExecutorEvent, type EventlogEntry } from '../../src/executors/flux/flux-events.js';
-import { applyEvent } from '../../src/domain/job-events.js';
-import type { JobRecord } from '../../src/model/job.js';
+import { allocationFromSummary, externalJob, parseR, toExecutorEvent, type EventlogEntry } from '../../../src/executors/flux/flux-events.js';
+import { applyEvent } from '../../../src/domain/job-events.js';
+import type { JobRecord } from '../../../src/model/job.js';
 import { recorded, report } from './recordings.js';
 
 interface RawResponse {

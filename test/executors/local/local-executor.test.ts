@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { makeTempDir, startTestServer, submitJob, waitFor, waitForJobEnd, type TestServer } from './helpers/test-server.js';
+import { makeTempDir, startTestServer, submitJob, waitFor, waitForJobEnd, type TestServer } from '../../helpers/test-server.js';
 
 let server: TestServer;
 test.before(async () => {

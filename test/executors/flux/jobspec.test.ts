@@ -5,9 +5,9 @@
  * clean environment, the bridge's limits); the submitting user is recorded as system.user.
  */
 import test from 'ava';
-import { buildJobspec, jobspecProblems, shellOptionValue, type JsonObject } from '../../src/executors/flux/jobspec.js';
-import { buildSpec, type SubmitInput } from '../../src/domain/submit-spec.js';
-import type { JobSpec } from '../../src/model/job.js';
+import { buildJobspec, jobspecProblems, shellOptionValue, type JsonObject } from '../../../src/executors/flux/jobspec.js';
+import { buildSpec, type SubmitInput } from '../../../src/domain/submit-spec.js';
+import type { JobSpec } from '../../../src/model/job.js';
 import { dryRun, recorded } from './recordings.js';
 
 const context = { maxNodes: 100, defaultWorkdir: '/tmp', defaultOptionFlags: {} };

@@ -4,8 +4,8 @@
  * output must come out as the recordings show them.
  */
 import test from 'ava';
-import { parseJobId, toDothex, toF58, toHex } from '../../src/model/job-id.js';
-import { submitJob, waitForJobEnd } from '../helpers/test-server.js';
+import { parseJobId, toDothex, toF58, toHex } from '../../../src/model/job-id.js';
+import { submitJob, waitForJobEnd } from '../../helpers/test-server.js';
 import { startFluxJobgate, outputBytes, waitForJob } from './flux-server.js';
 
 test('a job runs in Flux: COMPLETED, its output, and where it ran', async (t) => {

@@ -280,6 +280,13 @@ test.serial('the job page draws its usage chart and the chart grows while the jo
     await row.waitFor();
     t.regex(await row.locator('td.col-cpu_efficiency').innerText(), /^\d+ %$/);
     t.regex(await row.locator('td.col-peak_memory').innerText(), /MiB$/);
+    // The utilization page draws the allocation and the queue wait of the jobs started so far.
+    await page.goto(`${server.url}/utilization`);
+    await page.locator('#chart-cores canvas').waitFor();
+    await page.locator('#chart-jobs canvas').waitFor();
+    t.is(await page.getAttribute('#chart-cores', 'data-points'), '60');
+    t.regex(await page.locator('#wait-summary [data-wait="count"]').innerText(), /^[1-9]\d*$/);
+    await screenshot(page, 'utilization');
   });
 });
 

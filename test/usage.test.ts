@@ -11,6 +11,7 @@ import { addUser, AUTH_ENV, bearer, fetchToken } from './helpers/auth.js';
 import { closeDatabase, openDatabase } from '../src/db/database.js';
 import { UsageRepository } from '../src/db/usage-repository.js';
 import { JobsRepository } from '../src/db/jobs-repository.js';
+import { openSse } from './helpers/sse.js';
 import { newJobRecord } from '../src/model/job.js';
 
 const MIB = 1024 * 1024;
@@ -220,4 +221,22 @@ test('GET /v1/stats and /metrics: cores allocated and used, jobs over time, wait
   t.regex(metrics, /^jobgate_job_wait_seconds_count 1$/m);
   t.regex(metrics, /^jobgate_cores_allocated 0$/m);
   t.regex(metrics, /^jobgate_cores_used \d/m);
+});
+
+test('a running job\'s event stream carries its usage samples as metrics events, as the metrics route has them', async (t) => {
+  const server = await startTestServer({ env: FAST });
+  t.teardown(() => server.close());
+  const id = await submitJob(server, { command: 'sleep 3' });
+  const stream = await openSse(`${server.url}/v1/jobs/${id}/output/events`);
+  t.teardown(() => stream.close());
+  const event = await stream.waitFor((each) => each.event === 'metrics', 10000);
+  const sample = JSON.parse(event.data) as { t: number; cpu: number; mem: number; gpu: null; summary: { peak_memory: number } };
+  t.true(sample.mem > 0);
+  t.is(sample.gpu, null);
+  await stream.ended;
+  const stored = await metricsOf(server, id);
+  const index = stored.series.t.indexOf(sample.t);
+  t.true(index >= 0, 'the streamed sample is the stored one');
+  t.is(stored.series.cpu?.[index], sample.cpu);
+  t.is(stored.series.mem?.[index], sample.mem);
 });

@@ -23,6 +23,8 @@ import { errorBody, invalidJobId } from '../../error-schemas.js';
 import { openEventStream } from '../../stream/event-stream.js';
 import { jobIdParam, JOBID_PATH } from './params.js';
 import type { ApiDeps } from './context.js';
+import type { UsageUpdate } from '../../../domain/usage/usage-service.js';
+import { presentUsageSummary } from '../../presenters/usage.js';
 
 const NO_OUTPUT = 'The output does not exist yet, or the jobid is incorrect.';
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -126,7 +128,8 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     summary: 'Follow output and state (Server-Sent Events)',
     description:
       'Events: `state` (data: OutputStateEvent; first the current state, then each change), `output` (data: OutputChunk; the event id is the cursor after it: ' +
-      'reconnect with `Last-Event-ID` to resume at the exact byte), `end` (data: OutputEndEvent, with the final job), `error` (data: OutputErrorEvent).',
+      'reconnect with `Last-Event-ID` to resume at the exact byte), `end` (data: OutputEndEvent, with the final job), `error` (data: OutputErrorEvent), `metrics` (while the job runs, one per usage sample: ' +
+      '`{t, resolution, cpu, mem, gpu, gpu_mem, summary}`, as GET /v1/jobs/{id}/metrics has them).',
     tags: ['output'],
     access: 'user',
     pathParams: JOBID_PATH,
@@ -211,8 +214,16 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     const onStopping = (): void => {
       void events.send('end', stringifyJson({ reason: 'service stopping' })).then(() => events.close());
     };
+    const onSampled = (updates: UsageUpdate[]): void => {
+      const update = updates.find((each) => each.id === job.id);
+      if (update !== undefined) {
+        const { sample } = update;
+        void events.send('metrics', JSON.stringify({ t: sample.t, resolution: sample.resolution, cpu: sample.cpu, mem: sample.memBytes, gpu: sample.gpu, gpu_mem: sample.gpuMemBytes, summary: presentUsageSummary(update.summary) }));
+      }
+    };
     deps.jobs.on('change', onChange);
     deps.jobs.once('stopping', onStopping);
+    deps.extended.usage.on('sampled', onSampled);
     void (async () => {
       try {
         await events.send('state', stringifyJson({ event: 'current', state: job.state, result: job.result ?? '', returncode: job.state === 'INACTIVE' ? job.returncode : '', t: deps.now() }));
@@ -233,6 +244,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       } finally {
         deps.jobs.off('change', onChange);
         deps.jobs.off('stopping', onStopping);
+        deps.extended.usage.off('sampled', onSampled);
         events.close();
       }
     })();

@@ -421,7 +421,7 @@ test.serial('selected jobs are held and released together; the table shows tags,
     t.regex(download.suggestedFilename(), /^jobs-\d{8}T\d{6}Z\.csv$/);
     const { readFile } = await import('node:fs/promises');
     const rows = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
-    t.is(rows[0], 'id,jobid,name,tags,owner,state,held,result,returncode,t_submit,runtime,ntasks,nnodes');
+    t.is(rows[0], 'id,jobid,name,tags,owner,state,held,result,returncode,t_submit,runtime,ntasks,nnodes,cpu_efficiency,peak_memory');
     t.deepEqual(rows.slice(1).map((row) => row.split(',')[0]), waiting, 'the rows of the view, sorted as the table is');
 
     for (const id of waiting) {

@@ -5,8 +5,9 @@
  * Order: request id → request log (child logger, access log, metrics) → error renderer → one
  * error shape (extended routes) → security headers → (loopback host guard, auth off) → query
  * limit → HTTP caching (outside the JSON writer: it validates the bytes that leave) → JSON writer
- * → browser assets and static files → body parser → identify caller → rate limit (per user, so
- * after identifying) → CSRF check (after the body parser: forms carry their token in the body) →
+ * → browser assets and static files → body parser → (admin addresses, JOBGATE_ADMIN_ALLOW) →
+ * identify caller → rate limit (per user, so after identifying) → read-only credentials (by
+ * method, for API and pages alike) → CSRF check (after the body parser: forms carry their token in the body) →
  * routes (the extended ones first: `/v1/jobs/query` must not be read as `/v1/jobs/{id}`).
  */
 import path from 'node:path';
@@ -26,6 +27,8 @@ import { queryLimit } from './http/middleware/limits.js';
 import { jsonBody } from './http/middleware/json-body.js';
 import { identify, type Authenticator } from './http/middleware/auth.js';
 import { csrfProtection } from './http/middleware/csrf.js';
+import { readOnlyGuard } from './http/middleware/read-only.js';
+import { adminAddresses } from './http/middleware/admin-addresses.js';
 import { loopbackHostGuard } from './http/middleware/host-guard.js';
 import { staticFiles } from './http/static-files.js';
 import { browserAssets } from './http/pages/assets.js';
@@ -114,15 +117,19 @@ export function createApp(deps: AppDeps): JobgateApp {
       },
     }),
   );
+  if (deps.config.adminAllow !== null) {
+    app.use(adminAddresses(deps.config.adminAllow));
+  }
   app.use(identify(deps.authenticator));
   app.use(rateLimit({ ...deps.config.rateLimit, byUser: deps.config.requireAuth }));
+  app.use(readOnlyGuard());
   app.use(csrfProtection());
 
   const render = pageRenderer(views, deps.config.requireAuth);
   const apiDeps = { config: deps.config, jobs: deps.jobs, auth: deps.auth, output: deps.output, requestStop: deps.requestStop, now, extended: deps.extended };
   const opsDeps = { config: deps.config, jobs: deps.jobs, metrics: deps.metrics, version, startedAt, standardErrors: isExtendedPath };
   const pageDeps = { views, render, executor: deps.jobs.executorName, version, jobs: deps.jobs, extended: deps.extended, output: deps.output, maxNodes: () => deps.jobs.maxNodes, now };
-  const extended = extendedRoutes({ config: deps.config, jobs: deps.jobs, services: deps.extended, now }, catalog);
+  const extended = extendedRoutes({ config: deps.config, jobs: deps.jobs, services: deps.extended, auth: deps.auth, now }, catalog);
   for (const router of [...extended, ...v1Routes(apiDeps, catalog), opsRoutes(opsDeps, catalog), apiDocsRoutes({ render }), pagesRoutes(pageDeps), authPagesRoutes({ auth: deps.auth, render, authRequired: deps.config.requireAuth })]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

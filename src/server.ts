@@ -110,8 +110,15 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
   }
   const usage = new UsageService({ repo: new UsageRepository(db), jobs, executor, intervalSeconds: config.usageIntervalSeconds, logger, now: () => Date.now() / 1000 });
   usage.start();
-  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000, usage);
+  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000, output, usage);
   metrics.watchAllocation(jobs, extended.stats, usage);
+  if (config.retentionSeconds !== null) {
+    extended.purge.startRetention(
+      config.retentionSeconds,
+      (error) => logger.error({ err: error }, 'retention: purging ended jobs failed; trying again later'),
+      (report) => logger.info({ jobs: report.jobs, outputBytes: report.outputBytes }, 'retention: ended jobs purged'),
+    );
+  }
 
   let resolveStopped: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => {
@@ -168,6 +175,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
       force.unref();
       await closed;
       clearTimeout(force);
+      await extended.purge.stop();
       output.shutdown();
       closeDatabase(db);
       unlock();

@@ -11,6 +11,7 @@ import { OpenApiChecker, forValidator } from './helpers/openapi-check.js';
 import { CheckedApi, fetchAnswer, idOf, sseEvents, type Assertions, type Call, type FetchedAnswer } from './helpers/openapi-calls.js';
 import { addUser, bearer, browserLogin, CLIENT_SECRET, fetchToken, startAuthServer, SUPERUSER, SUPERUSER_PASSWORD, tokenRequest } from './helpers/auth.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { checkPurge, checkUsers } from './openapi-admin.js';
 import { checkControl, checkEvents, checkExportAndQuery, checkLabels, checkMeta, checkRateLimit, checkTemplates, type Callers } from './openapi-extended.js';
 
 let server: TestServer;
@@ -195,6 +196,8 @@ test.serial('hold, release, priority, bulk: successes, 404 for another user\'s j
 test.serial('tags and metadata: add, remove, merge, replace, read, the tags in use; their errors', (t) => checkLabels(t, callers()));
 test.serial('templates: create, read, replace, submit, delete; 400, 403, 404, 409', (t) => checkTemplates(t, callers()));
 test.serial('events: the stream and its data; a bad position is a 400', (t) => checkEvents(t, callers()));
+test.serial('users and API keys: who am I, figures, keys made, listed and revoked, the key login', (t) => checkUsers(t, callers()));
+test.serial('purge: a dry run, the real one, refusals (400, 403)', (t) => checkPurge(t, callers()));
 test.serial('rate limit: a 429 in the one error shape, on v1 and extended routes alike', (t) => checkRateLimit(t));
 
 test.serial('nodes, and stopping the service (refused, then done)', async (t) => {

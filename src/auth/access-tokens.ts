@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
-import type { CredentialsRepository } from '../db/credentials-repository.js';
+import type { CredentialsRepository, TokenGrant } from '../db/credentials-repository.js';
 import type { UserRecord } from '../model/user.js';
 import type { Role } from '../model/user.js';
 
@@ -24,6 +24,12 @@ export interface TokenOwner {
   name: string;
   role: Role;
   userId: number;
+  /** Epoch seconds. */
+  expiresAt: number;
+  /** Obtained with a read-only API key: it may only read. */
+  readOnly: boolean;
+  /** Obtained with an API key (client_credentials). */
+  viaApiKey: boolean;
 }
 
 export interface AccessTokensDeps {
@@ -37,9 +43,10 @@ export interface AccessTokensDeps {
 export class AccessTokens {
   constructor(private readonly deps: AccessTokensDeps) {}
 
-  async issue(user: Pick<UserRecord, 'id' | 'name'>): Promise<IssuedToken> {
+  /** `notAfter` (epoch seconds) shortens the lifetime: a token obtained with an API key never outlives the key. */
+  async issue(user: Pick<UserRecord, 'id' | 'name'>, grant?: TokenGrant, notAfter?: number | null): Promise<IssuedToken> {
     const iat = Math.floor(this.deps.now() / 1000);
-    const exp = iat + this.deps.lifetimeSeconds;
+    const exp = Math.min(iat + this.deps.lifetimeSeconds, Math.floor(notAfter ?? Infinity));
     const jti = randomUUID();
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -51,7 +58,7 @@ export class AccessTokens {
       .setJti(jti)
       .sign(this.deps.key);
     this.deps.store.prune(iat);
-    this.deps.store.addToken(jti, user.id, iat, exp);
+    this.deps.store.addToken(jti, user.id, iat, exp, grant);
     return { token, jti, expiresIn: exp - iat };
   }
 
@@ -77,7 +84,7 @@ export class AccessTokens {
     if (owner === undefined || owner.name !== payload.sub) {
       return null;
     }
-    return { jti: payload.jti, name: owner.name, role: owner.role, userId: owner.userId };
+    return { jti: payload.jti, name: owner.name, role: owner.role, userId: owner.userId, expiresAt: owner.expiresAt, readOnly: owner.readOnly, viaApiKey: owner.apiKeyId !== null };
   }
 
   revoke(jti: string): boolean {

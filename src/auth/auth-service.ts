@@ -5,6 +5,8 @@
 import type { Db } from '../db/database.js';
 import { CredentialsRepository } from '../db/credentials-repository.js';
 import { UsersRepository } from '../db/users-repository.js';
+import { ApiKeysRepository } from '../db/api-keys-repository.js';
+import { ApiKeys } from './api-keys.js';
 import type { Actor } from '../model/job.js';
 import { AccessTokens, type IssuedToken } from './access-tokens.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
@@ -15,6 +17,9 @@ import { UsersService } from './users-service.js';
 
 /** A login attempt's outcome: the user, or refused (retryAfter > 0 when throttled). */
 export type LoginOutcome = { ok: true; user: UserRecord } | { ok: false; retryAfter: number };
+
+/** A client_credentials login's outcome: the key's user and what a token for it may do. */
+export type KeyLoginOutcome = { ok: true; user: UserRecord; readOnly: boolean; apiKeyId: number; expiresAt: number | null } | { ok: false; retryAfter: number };
 
 export interface AuthServiceOptions {
   signingKey: Uint8Array;
@@ -32,10 +37,19 @@ export interface CredentialOwner {
   jti?: string;
   /** The session's CSRF token, for sessions. */
   csrfToken?: string;
+  /** Epoch seconds; null: until revoked (API keys without expiry). */
+  expiresAt: number | null;
+  /** Only reading is allowed (read-only API keys and the tokens obtained with them). */
+  readOnly: boolean;
+  /** The API key used, when the credential is one. */
+  apiKey?: { id: number; name: string };
+  /** An access token obtained with an API key. */
+  viaApiKey?: boolean;
 }
 
 export class AuthService {
   readonly users: UsersService;
+  readonly apiKeys: ApiKeys;
   private readonly tokens: AccessTokens;
   private readonly sessions: Sessions;
   private readonly throttle: LoginThrottle;
@@ -48,6 +62,7 @@ export class AuthService {
     this.tokens = new AccessTokens({ key: options.signingKey, store: credentials, lifetimeSeconds: options.lifetimeSeconds, now: this.now });
     this.sessions = new Sessions({ store: credentials, lifetimeSeconds: options.lifetimeSeconds, now: this.now });
     this.throttle = new LoginThrottle(options.limits);
+    this.apiKeys = new ApiKeys({ keys: new ApiKeysRepository(db), users: new UsersRepository(db), now: this.now });
   }
 
   get acceptsTokenRequests(): boolean {
@@ -85,13 +100,42 @@ export class AuthService {
     return this.passwordLogin(address, request.user, request.pass);
   }
 
+  /**
+   * OAuth2 client credentials (RFC 6749 §4.4): an API key as the client secret. Failures count
+   * against the address like failed passwords, so keys cannot be guessed at speed either.
+   */
+  async apiKeyLogin(address: string, key: string): Promise<KeyLoginOutcome> {
+    const retryAfter = await this.throttle.retryAfter(address, undefined);
+    if (retryAfter > 0) {
+      return { ok: false, retryAfter };
+    }
+    const owner = this.apiKeys.verify(key);
+    const user = owner === null ? undefined : this.users.byName(owner.name);
+    if (owner === null || user === undefined) {
+      await this.throttle.failed(address, undefined);
+      return { ok: false, retryAfter: 0 };
+    }
+    return { ok: true, user, readOnly: owner.key.readOnly, apiKeyId: owner.key.id, expiresAt: owner.key.expiresAt };
+  }
+
   issueToken(user: UserRecord): Promise<IssuedToken> {
     return this.tokens.issue(user);
   }
 
+  /** A token for an API key's login: read-only if the key is, ending with the key at the latest, revoked with it. */
+  issueKeyToken(outcome: Extract<KeyLoginOutcome, { ok: true }>): Promise<IssuedToken> {
+    return this.tokens.issue(outcome.user, { readOnly: outcome.readOnly, apiKeyId: outcome.apiKeyId }, outcome.expiresAt);
+  }
+
   async tokenOwner(token: string): Promise<CredentialOwner | null> {
     const owner = await this.tokens.verify(token);
-    return owner === null ? null : { actor: actorOf(owner), jti: owner.jti };
+    return owner === null ? null : { actor: actorOf(owner), jti: owner.jti, expiresAt: owner.expiresAt, readOnly: owner.readOnly, viaApiKey: owner.viaApiKey };
+  }
+
+  /** The owner of an API key sent as a credential (Bearer or X-API-Key). */
+  apiKeyOwner(key: string): CredentialOwner | null {
+    const owner = this.apiKeys.verify(key);
+    return owner === null ? null : { actor: actorOf(owner), expiresAt: owner.key.expiresAt, readOnly: owner.key.readOnly, apiKey: { id: owner.key.id, name: owner.key.name } };
   }
 
   revokeToken(jti: string): boolean {
@@ -104,7 +148,7 @@ export class AuthService {
 
   sessionOwner(id: string): CredentialOwner | null {
     const owner = this.sessions.find(id);
-    return owner === null ? null : { actor: actorOf(owner), csrfToken: owner.csrfToken };
+    return owner === null ? null : { actor: actorOf(owner), csrfToken: owner.csrfToken, expiresAt: owner.expiresAt, readOnly: false };
   }
 
   closeSession(id: string): void {

@@ -21,6 +21,8 @@ export interface SessionOwner {
   role: Role;
   userId: number;
   csrfToken: string;
+  /** Epoch seconds. */
+  expiresAt: number;
 }
 
 export function newSecret(): string {
@@ -56,7 +58,7 @@ export class Sessions {
       return null;
     }
     const row = this.deps.store.session(hashOf(id), this.deps.now() / 1000);
-    return row === undefined ? null : { name: row.name, role: row.role, userId: row.userId, csrfToken: row.csrfToken };
+    return row === undefined ? null : { name: row.name, role: row.role, userId: row.userId, csrfToken: row.csrfToken, expiresAt: row.expiresAt };
   }
 
   close(id: string): void {

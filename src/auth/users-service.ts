@@ -136,6 +136,11 @@ export class UsersService {
     }));
   }
 
+  /** The user of that name, if any. */
+  byName(name: string): UserRecord | undefined {
+    return this.deps.users.byName(name);
+  }
+
   count(): number {
     return this.deps.users.count();
   }

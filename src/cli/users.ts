@@ -4,11 +4,10 @@
  * users on every request, so changes apply at once: a removed user's tokens and sessions stop
  * working immediately.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError } from '../errors.js';
-import type { UsersService } from '../auth/users-service.js';
+import { addKeyCommands } from './user-keys.js';
+import { isoTime, openStore, table, UsageError, type RunAction } from './user-store.js';
 import { ROLES, type Role } from '../model/user.js';
 import { processPasswordSource, type PasswordSource } from './password-input.js';
 
@@ -23,8 +22,6 @@ interface PasswordOptions {
   password?: string;
   passwordStdin?: boolean;
 }
-
-class UsageError extends Error {}
 
 function processIo(): UsersIo {
   return {
@@ -52,35 +49,6 @@ async function readPassword(options: PasswordOptions, io: UsersIo, confirm: bool
   return first;
 }
 
-/** Opens the user store of a data directory; `create` makes a new one (only `add` may). */
-async function openStore(dataDir: string, create: boolean): Promise<{ users: UsersService; close: () => void }> {
-  const file = path.join(dataDir, 'jobgate.db');
-  if (!create && !fs.existsSync(file)) {
-    throw new UsageError(`no jobgate data directory at ${dataDir} (use --data-dir, or JOBGATE_DATA_DIR)`);
-  }
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // Loaded on use: the client commands of the same program never load the store.
-  const [{ closeDatabase, openDatabase }, { CredentialsRepository }, { UsersRepository }, { UsersService }, { keepStorePrivate }] = await Promise.all([
-    import('../db/database.js'),
-    import('../db/credentials-repository.js'),
-    import('../db/users-repository.js'),
-    import('../auth/users-service.js'),
-    import('../auth/private-files.js'),
-  ]);
-  const db = openDatabase({ file });
-  keepStorePrivate(dataDir);
-  return { users: new UsersService({ users: new UsersRepository(db), credentials: new CredentialsRepository(db) }), close: () => closeDatabase(db) };
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 /** Adds `users` to the program; `finish` receives the exit status. */
 export function addUsersCommand(program: Command, finish: (code: number) => void, io: UsersIo = processIo()): void {
   const users = program.command('users').description('manage who may use jobgate (superuser: every job and service/stop; user: own jobs only)');
@@ -91,7 +59,7 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
       .option('--password <password>', 'the password itself (visible to everyone in ps; prefer the prompt or --password-stdin)');
 
   // Commander calls actions with (...positional arguments, options, command).
-  const run = (work: (dataDir: string, options: Record<string, unknown>, name: string) => Promise<void>) =>
+  const run: RunAction = (work) =>
     async (...args: unknown[]): Promise<void> => {
       const command = args[args.length - 1] as Command;
       const options = command.opts();
@@ -100,7 +68,7 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
       const { resolveDataDir } = await import('../config/load.js');
       const dataDir = resolveDataDir(io.env, options.dataDir as string | undefined);
       try {
-        await work(dataDir, options, name);
+        await work(dataDir, options, name, args);
         finish(0);
       } catch (error: unknown) {
         if (error instanceof UsageError || error instanceof AppError) {
@@ -195,4 +163,6 @@ export function addUsersCommand(program: Command, finish: (code: number) => void
       }
       io.out(`revoked ${count} token(s) and session(s) of ${name}\n`);
     }));
+
+  addKeyCommands(users, { run, dataDirOption, out: (text) => io.out(text) });
 }

@@ -10,6 +10,7 @@ import { split } from 'shlex';
 import { configSchema, EXECUTORS, LOG_LEVELS, METRICS_ACCESS, type Config, type ExecutorName } from './schema.js';
 import { parseBoolean, parseInteger, parseDuration } from '../lib/parse.js';
 import { USER_NAME } from '../model/user.js';
+import { parseAddressList } from '../lib/address-list.js';
 
 /** Flags given on the command line (already parsed by the CLI), all optional strings. */
 export interface ConfigFlags {
@@ -217,6 +218,20 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     fluxRole = 'auto';
   }
 
+  let adminAllow: string[] | null = null;
+  const adminAllowText = pick(env, undefined, '', ['JOBGATE_ADMIN_ALLOW'])?.value;
+  if (adminAllowText !== undefined) {
+    const parsed = parseAddressList(adminAllowText);
+    if ('problems' in parsed) {
+      problems.push(...parsed.problems.map((problem) => `JOBGATE_ADMIN_ALLOW: ${problem}`));
+    } else {
+      adminAllow = parsed.entries;
+    }
+  }
+  // Retention: a duration (30d, 12h, 2s); off, 0 or unset keep ended jobs forever.
+  const retentionSource = pick(env, undefined, '', ['JOBGATE_RETENTION']);
+  const retentionSeconds = retentionSource === undefined || parseBoolean(retentionSource.value) === false ? 0 : seconds(retentionSource, 0);
+
   const nodesSource = pick(env, undefined, '', ['FLUX_NUMBER_NODES']);
   const raw = {
     host: pick(env, flags.host, '--host', ['JOBGATE_HOST', 'HOST'])?.value ?? '127.0.0.1',
@@ -247,6 +262,8 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
       limitLoopback: boolean(pick(env, undefined, '', ['JOBGATE_RATE_LIMIT_LOOPBACK']), false),
     },
     fluxRole,
+    adminAllow,
+    retentionSeconds: retentionSeconds > 0 ? retentionSeconds : null,
     usageIntervalSeconds: offOrSeconds(pick(env, flags.usageInterval, '--usage-interval', ['JOBGATE_USAGE_INTERVAL']), 5),
   };
 

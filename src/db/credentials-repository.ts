@@ -13,6 +13,20 @@ export interface CredentialOwner {
   expiresAt: number;
 }
 
+/** A live access token: its owner, and what it was issued for. */
+export interface TokenRow extends CredentialOwner {
+  /** Issued for a read-only API key. */
+  readOnly: boolean;
+  /** The API key it was obtained with (client_credentials), if any. */
+  apiKeyId: number | null;
+}
+
+/** What a token was issued for, beyond its user. */
+export interface TokenGrant {
+  readOnly: boolean;
+  apiKeyId: number | null;
+}
+
 export interface SessionRow extends CredentialOwner {
   csrfToken: string;
 }
@@ -23,6 +37,8 @@ interface OwnerRow {
   role: Role;
   expires_at: number;
   csrf_token?: string;
+  read_only?: number;
+  api_key_id?: number | null;
 }
 
 export class CredentialsRepository {
@@ -31,20 +47,24 @@ export class CredentialsRepository {
 
   constructor(private readonly db: Db) {
     this.tokenStatement = db.prepare(
-      'SELECT t.user_id, u.name, u.role, t.expires_at FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.jti = ? AND t.expires_at > ?',
+      'SELECT t.user_id, u.name, u.role, t.expires_at, t.read_only, t.api_key_id FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.jti = ? AND t.expires_at > ?',
     );
     this.sessionStatement = db.prepare(
       'SELECT s.user_id, u.name, u.role, s.expires_at, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?',
     );
   }
 
-  addToken(jti: string, userId: number, issuedAt: number, expiresAt: number): void {
-    this.db.prepare('INSERT INTO access_tokens (jti, user_id, issued_at, expires_at) VALUES (?, ?, ?, ?)').run(jti, userId, issuedAt, expiresAt);
+  addToken(jti: string, userId: number, issuedAt: number, expiresAt: number, grant: TokenGrant = { readOnly: false, apiKeyId: null }): void {
+    this.db
+      .prepare('INSERT INTO access_tokens (jti, user_id, issued_at, expires_at, read_only, api_key_id) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(jti, userId, issuedAt, expiresAt, grant.readOnly ? 1 : 0, grant.apiKeyId);
   }
 
-  token(jti: string, now: number): CredentialOwner | undefined {
+  token(jti: string, now: number): TokenRow | undefined {
     const row = this.tokenStatement.get(jti, now) as OwnerRow | undefined;
-    return row === undefined ? undefined : { userId: row.user_id, name: row.name, role: row.role, expiresAt: row.expires_at };
+    return row === undefined
+      ? undefined
+      : { userId: row.user_id, name: row.name, role: row.role, expiresAt: row.expires_at, readOnly: row.read_only === 1, apiKeyId: row.api_key_id ?? null };
   }
 
   removeToken(jti: string): boolean {

@@ -30,8 +30,14 @@ interface FeedRow {
 export class JobEventFeedRepository extends Repository {
 
 
+  /**
+   * The highest position ever given (sqlite_sequence remembers it when the newest events were
+   * purged), so `since=now` and checkpoints never step back over positions that are gone.
+   */
   lastSeq(): number {
-    return Number(this.statement('SELECT COALESCE(MAX(seq), 0) FROM job_events', true).pluck().get());
+    return Number(
+      this.statement("SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'job_events'), 0), COALESCE((SELECT MAX(seq) FROM job_events), 0))", true).pluck().get(),
+    );
   }
 
   /** Matching events with `after < seq <= upTo`, oldest first, at most `limit`. */

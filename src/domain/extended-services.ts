@@ -7,6 +7,11 @@ import type { Db } from '../db/database.js';
 import { JobLabelsRepository } from '../db/job-labels-repository.js';
 import { JobEventFeedRepository } from '../db/job-event-feed-repository.js';
 import { TemplatesRepository } from '../db/templates-repository.js';
+import { OwnerFiguresRepository } from '../db/owner-figures-repository.js';
+import { OwnerFiguresService } from './owner-figures.js';
+import { JobPurgeRepository } from '../db/job-purge-repository.js';
+import type { OutputStore } from '../output/output-store.js';
+import { JobPurge } from './job-purge.js';
 import { ChangeClock } from './change-clock.js';
 import { JobControl } from './job-control.js';
 import { JobEventFeed } from './job-event-feed.js';
@@ -29,10 +34,14 @@ export interface ExtendedServices {
   usage: UsageService;
   /** The allocation's utilization over time. */
   stats: StatsService;
+  /** Jobs by state and CPU-seconds per owner. */
+  figures: OwnerFiguresService;
+  /** Removing ended jobs: `POST /v1/jobs/purge` and retention. */
+  purge: JobPurge;
 }
 
 /** `now` in epoch seconds. */
-export function createExtendedServices(db: Db, jobs: JobService, now: () => number, usage: UsageService): ExtendedServices {
+export function createExtendedServices(db: Db, jobs: JobService, now: () => number, output: OutputStore, usage: UsageService): ExtendedServices {
   const clock = new ChangeClock(now);
   jobs.on('change', () => clock.touch());
   const changed = (): void => clock.touch();
@@ -46,5 +55,7 @@ export function createExtendedServices(db: Db, jobs: JobService, now: () => numb
     clock,
     usage,
     stats: new StatsService({ repo: new StatsRepository(db), jobs, usage, now }),
+    figures: new OwnerFiguresService(new OwnerFiguresRepository(db), now),
+    purge: new JobPurge({ repo: new JobPurgeRepository(db), jobs, output, changed, now }),
   };
 }

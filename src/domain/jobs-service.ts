@@ -407,6 +407,11 @@ export class JobService extends EventEmitter<Events> {
     return this.repo.get(id) ?? job;
   }
 
+  /** Runs `work` in the next group commit (with every other change queued in this turn); resolves once it is on disk. */
+  commit<T>(work: () => T): Promise<T> {
+    return this.commits.run(work);
+  }
+
   /** Narrows a filter to what the actor may see. */
   scope(filter: JobFilter, actor: Actor): JobFilter {
     return actor.superuser ? filter : { ...filter, visibleTo: actor.name };

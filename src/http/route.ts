@@ -9,7 +9,7 @@ import type { ParameterizedContext } from 'koa';
 import type { z } from 'zod';
 import type { Actor } from '../model/job.js';
 import type { AppState } from './state.js';
-import { requireActor, requireSuperuser } from './middleware/auth.js';
+import { refuseOutsideAdminAddresses, requireActor, requireSuperuser } from './middleware/auth.js';
 import { parseWith } from './validation.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -44,6 +44,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, B extends z.ZodType 
   bodyTypes?: string[];
   /** The body is read by the handler itself (several accepted shapes); the schema documents it. */
   bodyHandledByRoute?: boolean;
+  /** An admin route (service/stop, users, purge): only callers from JOBGATE_ADMIN_ALLOW's addresses, if set. */
+  admin?: boolean;
   /** Answers must never be stored (`Cache-Control: no-store`): no ETag, never a 304. */
   noStore?: boolean;
   responses: Record<number, ResponseDoc>;
@@ -82,7 +84,11 @@ export function defineRoute<Q extends z.ZodType, B extends z.ZodType>(
   router[spec.method](spec.path, async (ctx) => {
     // Who may call it is checked before any input is read, as in flux-restful-api: an
     // unauthenticated request gets its 401 (and the client its cue to log in) even when
-    // invalid; and it is the declared access, so the documentation cannot drift.
+    // invalid; and it is the declared access, so the documentation cannot drift. An admin route
+    // refuses a caller from the wrong address before asking who it is.
+    if (spec.admin === true) {
+      refuseOutsideAdminAddresses(ctx);
+    }
     const actor = spec.access === 'public' ? ctx.state.actor : spec.access === 'superuser' ? requireSuperuser(ctx) : requireActor(ctx);
     if (spec.noStore === true) {
       // Set here, from the declaration, so the document's "never a 304" cannot drift.

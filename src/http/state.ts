@@ -3,7 +3,12 @@ import type { Actor } from '../model/job.js';
 import type { Logger } from '../logger.js';
 
 /** The credential a request was authenticated with (absent with auth off, or without credentials). */
-export type Credential = { kind: 'bearer'; jti: string } | { kind: 'session'; id: string; csrfToken: string };
+export type Credential =
+  /** `viaApiKey`: obtained with an API key (client_credentials). */
+  | { kind: 'bearer'; jti: string; expiresAt: number; readOnly: boolean; viaApiKey: boolean }
+  | { kind: 'session'; id: string; csrfToken: string; expiresAt: number; readOnly: false }
+  /** An API key sent as `Authorization: Bearer jg_...` or `X-API-Key`; `expiresAt` null: until revoked. */
+  | { kind: 'api_key'; keyId: number; keyName: string; expiresAt: number | null; readOnly: boolean };
 
 export interface AppState {
   requestId: string;
@@ -15,4 +20,6 @@ export interface AppState {
   credential?: Credential;
   /** Set when the request carried a Bearer token that is forged, expired or revoked (the 401 says so). */
   authProblem?: 'invalid_token';
+  /** Set when the caller's address is outside JOBGATE_ADMIN_ALLOW: admin routes answer 403 with it. */
+  adminRefusal?: string;
 }

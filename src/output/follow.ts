@@ -7,7 +7,7 @@ import type { JobId } from '../model/job-id.js';
 import type { OutputView } from './layout.js';
 import type { OutputStore } from './output-store.js';
 import type { ReadResult } from './reader.js';
-import { completeUtf8Length } from './utf8.js';
+import { holdBackPartialCharacter } from './whole-characters.js';
 
 export interface FollowOptions {
   view: OutputView;
@@ -54,23 +54,5 @@ export async function* followOutput(store: OutputStore, id: JobId, options: Foll
   } finally {
     unsubscribe();
     options.signal.removeEventListener('abort', onChange);
-  }
-}
-
-/** Drops an incomplete trailing UTF-8 sequence from a read of live output (it is read again later). */
-function holdBackPartialCharacter(result: ReadResult): void {
-  const last = result.chunks[result.chunks.length - 1];
-  if (last === undefined) {
-    return;
-  }
-  const keep = completeUtf8Length(last.data);
-  if (keep === last.data.length) {
-    return;
-  }
-  result.next -= last.data.length - keep;
-  if (keep === 0) {
-    result.chunks.pop();
-  } else {
-    last.data = last.data.subarray(0, keep);
   }
 }

@@ -4,6 +4,7 @@
  * job, whatever the number of followers.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { JobId } from '../model/job-id.js';
 import { jobOutputPaths, STREAMS, type JobOutputPaths, type StreamName } from './layout.js';
 import { LiveOutput } from './live-output.js';
@@ -99,6 +100,30 @@ export class OutputStore {
     } catch {
       // Left behind: an empty folder of an id that is never used again.
     }
+  }
+
+  /** The disk space a job's output folder takes, counted as `du` does (allocated blocks); 0 when it is gone. */
+  async diskUsage(id: JobId): Promise<number> {
+    const dir = this.paths(id).dir;
+    try {
+      let bytes = (await fs.promises.lstat(dir)).blocks * 512;
+      for (const entry of await fs.promises.readdir(dir, { recursive: true })) {
+        bytes += (await fs.promises.lstat(path.join(dir, entry))).blocks * 512;
+      }
+      return bytes;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Removes an ended job's output folder for good (purge, retention); returns the disk space freed. */
+  async remove(id: JobId): Promise<number> {
+    this.close(id);
+    const bytes = await this.diskUsage(id);
+    await fs.promises.rm(this.paths(id).dir, { recursive: true, force: true });
+    // Followers of the job learn that its files are gone.
+    this.notify(id);
+    return bytes;
   }
 
   subscribe(id: JobId, listener: Listener): () => void {

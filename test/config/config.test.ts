@@ -17,6 +17,26 @@ test('every problem is listed, naming where the value came from', (t) => {
   t.true(result.problems.length >= 4);
 });
 
+test('JOBGATE_ADMIN_ALLOW and JOBGATE_RETENTION: read when good, every bad part named with the rest', (t) => {
+  const good = loadConfig({ JOBGATE_ADMIN_ALLOW: '127.0.0.1, 10.0.0.0/8', JOBGATE_RETENTION: '30d' });
+  t.true(good.ok);
+  if (good.ok) {
+    t.deepEqual(good.config.adminAllow, ['127.0.0.1', '10.0.0.0/8']);
+    t.is(good.config.retentionSeconds, 30 * 86400);
+  }
+  const defaults = loadConfig({});
+  t.true(defaults.ok && defaults.config.adminAllow === null && defaults.config.retentionSeconds === null);
+  const off = loadConfig({ JOBGATE_RETENTION: 'off' });
+  t.true(off.ok && off.config.retentionSeconds === null);
+  const bad = loadConfig({ JOBGATE_ADMIN_ALLOW: '10.0.0.0/40,nowhere', JOBGATE_RETENTION: 'a month', JOBGATE_PORT: 'x' });
+  t.false(bad.ok);
+  const text = bad.ok ? '' : bad.problems.join('\n');
+  t.regex(text, /JOBGATE_ADMIN_ALLOW: '10\.0\.0\.0\/40' is not/);
+  t.regex(text, /JOBGATE_ADMIN_ALLOW: 'nowhere' is not/);
+  t.regex(text, /JOBGATE_RETENTION: expected a duration/);
+  t.regex(text, /JOBGATE_PORT/);
+});
+
 test('FLUX_REQUIRE_AUTH: any non-empty value turns auth on, with a note for "false"', (t) => {
   const on = loadConfig({ FLUX_REQUIRE_AUTH: 'false' });
   t.true(on.ok && on.config.requireAuth);

@@ -12,6 +12,7 @@ import { addLoginCommands } from './login.js';
 import { addNodesCommand } from './nodes.js';
 import { addOutputCommand } from './output.js';
 import { addStopCommand } from './stop.js';
+import { addPurgeCommand } from './purge.js';
 import { addSubmitCommand } from './submit.js';
 import type { Finish } from './run.js';
 
@@ -27,5 +28,6 @@ export function addClientCommands(program: Command, finish: Finish, io: CliIo = 
   addEventsCommand(program, io, finish);
   addNodesCommand(program, io, finish);
   addStopCommand(program, io, finish);
+  addPurgeCommand(program, io, finish);
   addLoginCommands(program, io, finish);
 }

@@ -69,3 +69,11 @@ export function requireSuperuser(ctx: ParameterizedContext<AppState>): Actor {
   }
   return actor;
 }
+
+/** Admin routes (`admin: true`) from an address outside JOBGATE_ADMIN_ALLOW: 403 saying so. */
+export function refuseOutsideAdminAddresses(ctx: ParameterizedContext<AppState>): void {
+  const refusal = ctx.state.adminRefusal;
+  if (refusal !== undefined) {
+    throw new AppError(403, 'FORBIDDEN', refusal).withBody({ detail: refusal });
+  }
+}

@@ -69,7 +69,8 @@ export function csrfProtection(): Middleware<AppState> {
   return async function csrfProtectionMiddleware(ctx, next) {
     if (!SAFE_METHODS.has(ctx.method)) {
       const credential = ctx.state.credential;
-      if (credential?.kind !== 'bearer' && isCrossSite(ctx)) {
+      // A Bearer token or API key is a header a browser never adds by itself: no forgery possible.
+      if (credential?.kind !== 'bearer' && credential?.kind !== 'api_key' && isCrossSite(ctx)) {
         throw csrfRefused('Cross-site request refused');
       }
       if (credential?.kind === 'session' && !OWN_TOKEN_PATHS.has(ctx.path) && !secretsEqual(sentCsrfToken(ctx), credential.csrfToken)) {

@@ -35,9 +35,10 @@ const TAGS = [
   { name: 'service', description: 'Health, readiness, metrics, this document, and stopping the service.' },
 ];
 
-const SECURITY = [{ bearerAuth: [] }, { passwordLogin: [] }, { sessionCookie: [] }];
+const SECURITY = [{ bearerAuth: [] }, { apiKey: [] }, { passwordLogin: [] }, { sessionCookie: [] }];
 const SECURITY_SCHEMES = {
-  bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /v1/login/access-token or /v1/token.' },
+  bearerAuth: { type: 'http', scheme: 'bearer', description: 'An access token from /v1/login/access-token or /v1/token, or an API key (`jg_...`).' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A named API key (`jobgate users key add`); a read-only key gets 403 on anything that is not a read.' },
   passwordLogin: { type: 'oauth2', description: 'User name and password exchanged for a Bearer token.', flows: { password: { tokenUrl: '/v1/login/access-token', scopes: {} } } },
   sessionCookie: { type: 'apiKey', in: 'cookie', name: 'jobgate_session', description: 'A browser session from /login; state-changing requests also need its CSRF token (X-CSRF-Token).' },
 };
@@ -78,6 +79,11 @@ function implicitResponses(spec: RouteSpec, options: OpenApiOptions): Record<num
   }
   if (options.authRequired && spec.access === 'superuser') {
     implied[403] = { description: 'Not a superuser', schema: standard ? standardError : detailError };
+  } else if (options.authRequired && spec.access !== 'public' && spec.method !== 'get') {
+    implied[403] = { description: 'A read-only credential (read-only API key)', schema: standard ? standardError : detailError };
+  }
+  if (spec.admin === true) {
+    implied[403] = { description: 'Not a superuser, a read-only credential, or an address outside JOBGATE_ADMIN_ALLOW', schema: standard ? standardError : detailError };
   }
   if (spec.query !== undefined || spec.body !== undefined) {
     implied[standard ? 400 : 422] = standard

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { UsageMetric, UsageSample, UsageSummary } from '../../model/usage.js';
+import type { UsageUpdate } from '../../domain/usage/usage-service.js';
 import { component } from '../openapi/components.js';
 
 export function presentUsageSummary(summary: UsageSummary | undefined): Record<string, number | null> {
@@ -56,3 +57,9 @@ export const usageSeriesSchema = component('UsageSeries', z.object({
   gpu: z.array(z.number().nullable()).optional().meta({ description: 'GPUs busy (sum of utilization over the GPUs the job holds); null where there is no GPU reading.' }),
   gpu_mem: z.array(z.number().nullable()).optional().meta({ description: 'GPU memory the job\'s processes hold, in bytes.' }),
 }).meta({ description: 'A job\'s samples in columns, one array per metric.' }));
+
+/** A `metrics` event of a job's stream: one new sample and the summary so far. */
+export function metricsEventData(update: UsageUpdate): Record<string, unknown> {
+  const { sample } = update;
+  return { t: sample.t, resolution: sample.resolution, cpu: sample.cpu, mem: sample.memBytes, gpu: sample.gpu, gpu_mem: sample.gpuMemBytes, summary: presentUsageSummary(update.summary) };
+}

@@ -16,11 +16,13 @@ import { bulkRoutes } from './bulk-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { templateRoutes } from './template-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { userRoutes } from './user-routes.js';
+import { purgeRoutes } from './purge-routes.js';
 import { usageRoutes } from './usage-routes.js';
 import { statsRoutes } from './stats-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
-  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, usageRoutes, statsRoutes].map((build) => build(deps, catalog));
+  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, userRoutes, purgeRoutes, usageRoutes, statsRoutes].map((build) => build(deps, catalog));
 }
 
 const EXTENDED_PATHS = [
@@ -28,7 +30,8 @@ const EXTENDED_PATHS = [
   /^\/meta\/.+$/,
   /^\/v1\/(tags|events|templates|stats)$/,
   /^\/v1\/templates\/[^/]+(\/submit)?$/,
-  /^\/v1\/jobs\/(query|export|bulk)$/,
+  /^\/v1\/jobs\/(query|export|bulk|purge)$/,
+  /^\/v1\/users(\/me(\/keys(\/[^/]+)?)?)?$/,
   /^\/v1\/jobs\/[^/]+\/(hold|release|priority|tags|metadata|labels|metrics)$/,
 ];
 

@@ -2,29 +2,32 @@
  * Job output: the compatible `GET /v1/jobs/{id}/output` (never blocks: what exists now, with a
  * cursor to continue from), the legacy chunked stream, and Server-Sent Events whose event id
  * is the cursor, so a reconnecting EventSource (Last-Event-ID) resumes at the exact byte.
+ * Where a follower starts, whole characters, backpressure and the merge of state and output
+ * are the output layer's (`output/follow-session.ts`); these handlers parse, authorize, open
+ * the session and frame its events.
  */
 import Router from '@koa/router';
-import { PassThrough } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ParameterizedContext } from 'koa';
 import { z } from 'zod';
 import type { Actor, JobRecord } from '../../../model/job.js';
-import type { JobChange } from '../../../domain/jobs-service.js';
-import { stringifyJson } from '../../../lib/json.js';
-import { followOutput } from '../../../output/follow.js';
+import { followJob, unavailableMessage, type FollowEvent, type FollowListener, type FollowSessionOptions } from '../../../output/follow-session.js';
 import type { OutputView } from '../../../output/layout.js';
-import type { OutputChunk } from '../../../output/reader.js';
-import { completeUtf8Length, isValidUtf8, splitLines } from '../../../output/utf8.js';
+import { readOutputPage } from '../../../output/output-page.js';
+import { startCursor } from '../../../output/start-cursor.js';
+import { splitLines } from '../../../output/utf8.js';
 import type { AppState } from '../../state.js';
 import { presentJobDetail } from '../../presenters/job.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
 import { outputQuery } from './schemas.js';
 import { outputPage } from './responses.js';
+import { chunkData, errorData, sseFrame } from './output-event-data.js';
 import { errorBody, invalidJobId } from '../../error-schemas.js';
 import { openEventStream } from '../../stream/event-stream.js';
 import { jobIdParam, JOBID_PATH } from './params.js';
 import type { ApiDeps } from './context.js';
 import type { UsageUpdate } from '../../../domain/usage/usage-service.js';
-import { presentUsageSummary } from '../../presenters/usage.js';
+import { metricsEventData } from '../../presenters/usage.js';
 
 const NO_OUTPUT = 'The output does not exist yet, or the jobid is incorrect.';
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -48,10 +51,15 @@ function toParams(query: z.output<typeof outputQuery>): OutputParams {
   };
 }
 
-function encodeChunk(chunk: OutputChunk): { stream: string; data: string; encoding?: 'base64' } {
-  return isValidUtf8(chunk.data)
-    ? { stream: chunk.stream, data: chunk.data.toString('utf8') }
-    : { stream: chunk.stream, data: chunk.data.toString('base64'), encoding: 'base64' };
+/** The legacy stream's body: the output's bytes only; it ends with the session (an error included, the status line being sent). */
+async function* rawBytes(session: AsyncIterable<FollowEvent>): AsyncGenerator<Buffer, void, undefined> {
+  for await (const event of session) {
+    if (event.kind === 'output') {
+      yield event.chunk.data;
+    } else if (event.kind !== 'state') {
+      return;
+    }
+  }
 }
 
 export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState> {
@@ -86,35 +94,22 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
   }, async (ctx, { actor, query }) => {
     const job = visibleJob(ctx, actor);
     const params = toParams(query);
-    const reader = deps.output.reader(job.id);
-    const start = params.tail !== undefined ? reader.tailCursor(params.view, params.tail) : (params.since ?? 0);
-    const result = reader.read(params.view, start, params.maxBytes);
-    const live = deps.output.isLive(job.id);
-    // Never end a page inside a character while more bytes follow.
-    const last = result.chunks[result.chunks.length - 1];
-    if (last !== undefined && (live || result.next < result.size)) {
-      const keep = completeUtf8Length(last.data);
-      if (keep > 0 && keep < last.data.length) {
-        result.next -= last.data.length - keep;
-        last.data = last.data.subarray(0, keep);
-      }
-    }
-    const complete = !live && result.next >= result.size;
-    ctx.set('X-Output-Cursor', String(result.next));
-    ctx.set('X-Output-Size', String(result.size));
-    ctx.set('X-Output-Complete', String(complete));
+    const page = readOutputPage(deps.output, job.id, params);
+    ctx.set('X-Output-Cursor', String(page.cursor));
+    ctx.set('X-Output-Size', String(page.size));
+    ctx.set('X-Output-Complete', String(page.complete));
     if (params.format === 'raw') {
       ctx.type = 'application/octet-stream';
-      ctx.body = Buffer.concat(result.chunks.map((chunk) => chunk.data));
+      ctx.body = Buffer.concat(page.chunks.map((chunk) => chunk.data));
       return;
     }
-    const meta = { cursor: result.next, start, size: result.size, stream: params.view, complete, truncated: result.next < result.size };
+    const meta = { cursor: page.cursor, start: page.start, size: page.size, stream: params.view, complete: page.complete, truncated: page.truncated };
     if (params.format === 'chunks') {
-      ctx.body = { chunks: result.chunks.map(encodeChunk), ...meta };
+      ctx.body = { chunks: page.chunks.map(chunkData), ...meta };
       return;
     }
-    const text = Buffer.concat(result.chunks.map((chunk) => chunk.data)).toString('utf8');
-    if (text === '' && start === 0) {
+    const text = Buffer.concat(page.chunks.map((chunk) => chunk.data)).toString('utf8');
+    if (text === '' && page.start === 0) {
       ctx.body = { Message: NO_OUTPUT, Output: [], ...meta };
       return;
     }
@@ -162,14 +157,14 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       return;
     }
     // The legacy stream: the combined output's raw bytes, chunked, until the job's output ends.
-    const body = new PassThrough();
+    // The body pulls the next bytes only as the socket takes them (the session's backpressure).
     const controller = new AbortController();
     ctx.req.on('close', () => controller.abort());
-    const stop = (): void => controller.abort();
-    deps.jobs.once('stopping', stop);
+    const cursor = startCursor(deps.output.reader(job.id), params.view, params);
+    const session = followJob(deps.output, job.id, { ...sessionOptions(ctx, controller.signal), view: params.view, cursor, wholeCharacters: false });
     ctx.type = 'text/plain; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
-    ctx.body = body;
+    ctx.body = Readable.from(rawBytes(session), { objectMode: false });
     // Node sends the head with the first byte of the body: a job that prints nothing for a while
     // would leave the client without even a status line (clients and proxies time out). Once
     // Koa has piped the body (after every middleware has set its headers), send the head now.
@@ -178,72 +173,59 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
         ctx.res.flushHeaders();
       }
     });
-    const start = params.tail !== undefined ? deps.output.reader(job.id).tailCursor(params.view, params.tail) : (params.since ?? 0);
-    void (async () => {
-      try {
-        for await (const result of followOutput(deps.output, job.id, { view: params.view, cursor: start, signal: controller.signal })) {
-          for (const chunk of result.chunks) {
-            if (!body.write(chunk.data)) {
-              await new Promise<void>((resolve) => {
-                body.once('drain', resolve);
-                controller.signal.addEventListener('abort', () => resolve(), { once: true });
-              });
-            }
-          }
-        }
-      } catch {
-        // The output went away under us; end the stream (the status line is already sent).
-      } finally {
-        deps.jobs.off('stopping', stop);
-        body.end();
-      }
-    })();
   });
 
+  /** What every session of these routes watches: the domain's job changes and its stop. */
+  function sessionOptions(ctx: ParameterizedContext<AppState>, signal: AbortSignal): Pick<FollowSessionOptions, 'signal' | 'watch' | 'now'> {
+    return {
+      signal,
+      watch: (listener: FollowListener) => {
+        const stopping = (): void => {
+          // The stream's final answer is its connection's last: close the connection once it is
+          // sent, rather than leave a keep-alive connection holding the service's stop open.
+          ctx.res.once('finish', () => ctx.req.socket.end());
+          listener.stopping();
+        };
+        deps.jobs.on('change', listener.change);
+        deps.jobs.once('stopping', stopping);
+        return () => {
+          deps.jobs.off('change', listener.change);
+          deps.jobs.off('stopping', stopping);
+        };
+      },
+      now: () => deps.now(),
+    };
+  }
+
   function streamEvents(ctx: ParameterizedContext<AppState>, actor: Actor, job: JobRecord, params: OutputParams): void {
-    const lastEventId = ctx.get('Last-Event-ID');
-    const resumeFrom = /^\d{1,16}$/.test(lastEventId) ? Number(lastEventId) : undefined;
-    const reader = deps.output.reader(job.id);
-    const start = resumeFrom ?? (params.tail !== undefined ? reader.tailCursor(params.view, params.tail) : (params.since ?? 0));
+    const cursor = startCursor(deps.output.reader(job.id), params.view, { ...params, lastEventId: ctx.get('Last-Event-ID') });
     const events = openEventStream(ctx);
-    const onChange = (change: JobChange): void => {
-      if (change.job.id === job.id && change.event.name !== 'submit') {
-        void events.send('state', stringifyJson({ event: change.event.name, state: change.job.state, result: change.job.result ?? '', returncode: change.job.state === 'INACTIVE' ? change.job.returncode : '', t: change.event.t }));
-      }
-    };
-    const onStopping = (): void => {
-      void events.send('end', stringifyJson({ reason: 'service stopping' })).then(() => events.close());
-    };
+    const session = followJob(deps.output, job.id, {
+      ...sessionOptions(ctx, events.signal),
+      view: params.view,
+      cursor,
+      wholeCharacters: true,
+      job: { current: job, final: () => deps.jobs.find(job.id, actor) },
+    });
+    const presentJob = (final: JobRecord): Record<string, unknown> => presentJobDetail(final, deps.extended.labels.labelsFor([final.id]).get(final.id), deps.now());
+    // Usage samples are pushed as they are taken, beside the session's pulled events.
     const onSampled = (updates: UsageUpdate[]): void => {
       const update = updates.find((each) => each.id === job.id);
-      if (update !== undefined) {
-        const { sample } = update;
-        void events.send('metrics', JSON.stringify({ t: sample.t, resolution: sample.resolution, cpu: sample.cpu, mem: sample.memBytes, gpu: sample.gpu, gpu_mem: sample.gpuMemBytes, summary: presentUsageSummary(update.summary) }));
+      if (update !== undefined && !events.signal.aborted) {
+        void events.send('metrics', JSON.stringify(metricsEventData(update)));
       }
     };
-    deps.jobs.on('change', onChange);
-    deps.jobs.once('stopping', onStopping);
     deps.extended.usage.on('sampled', onSampled);
     void (async () => {
       try {
-        await events.send('state', stringifyJson({ event: 'current', state: job.state, result: job.result ?? '', returncode: job.state === 'INACTIVE' ? job.returncode : '', t: deps.now() }));
-        for await (const result of followOutput(deps.output, job.id, { view: params.view, cursor: start, signal: events.signal, wholeCharacters: true })) {
-          let cursor = result.next - result.chunks.reduce((sum, chunk) => sum + chunk.data.length, 0);
-          for (const chunk of result.chunks) {
-            cursor += chunk.data.length;
-            await events.send('output', JSON.stringify(encodeChunk(chunk)), String(cursor));
-          }
-        }
-        if (!events.signal.aborted) {
-          const final = deps.jobs.find(job.id, actor) ?? job;
-          await events.send('end', stringifyJson({ reason: final.state === 'INACTIVE' ? 'job ended' : 'output ended', job: presentJobDetail(final, deps.extended.labels.labelsFor([final.id]).get(final.id), deps.now()) }));
+        for await (const event of session) {
+          const frame = sseFrame(event, presentJob);
+          await events.send(frame.event, frame.data, frame.id);
         }
       } catch (error: unknown) {
-        const message = error instanceof Error ? error.message : String(error);
-        await events.send('error', JSON.stringify({ message: `output unavailable: ${message.replace(/\/[^\s:]*\/jobs\/[^\s:]*/g, '<output file>')}` }));
+        // Building the final event failed (its job or labels could not be read).
+        await events.send('error', JSON.stringify(errorData(unavailableMessage(error))));
       } finally {
-        deps.jobs.off('change', onChange);
-        deps.jobs.off('stopping', onStopping);
         deps.extended.usage.off('sampled', onSampled);
         events.close();
       }

@@ -48,6 +48,7 @@ export function serviceRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppSta
     description: 'Answers first, then refuses new jobs, cancels running ones, ends every stream with a final event, closes the store and exits 0.',
     tags: ['service'],
     access: 'superuser',
+    admin: true,
     responses: { 200: { description: 'Stopping', schema: messageBody } },
   }, async (ctx, { actor }) => {
     ctx.body = { Message: 'Service stopping: no new jobs are accepted, running jobs are canceled, streams are closed, then jobgate exits.' };

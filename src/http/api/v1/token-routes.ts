@@ -14,7 +14,7 @@ import { tokenFromHeader } from '../../../auth/token-request.js';
 import type { AppState } from '../../state.js';
 import { requireActor } from '../../middleware/auth.js';
 import { defineRoute, type ApiCatalog } from '../../route.js';
-import { MISSING_MESSAGE } from '../../validation.js';
+import { MISSING_MESSAGE, parseWith } from '../../validation.js';
 import type { ApiDeps } from './context.js';
 import { accessToken } from './responses.js';
 import { detailError, messageBody, tooManyAttempts as tooManyAttemptsBody } from '../../error-schemas.js';
@@ -36,6 +36,21 @@ export const passwordForm = z.object({
   client_secret: z.string().optional(),
 });
 
+/**
+ * OAuth2 client credentials grant (RFC 6749 §4.4) for automation: an API key as client_secret
+ * (client_id, if given, is ignored: the key names its user). The token is read-only if the key
+ * is, ends with the key at the latest, and is revoked with it.
+ */
+export const clientCredentialsForm = z.object({
+  grant_type: z.literal('client_credentials'),
+  client_secret: formField(256).meta({ description: 'An API key (`jg_...`)' }),
+  client_id: z.string().optional(),
+  scope: z.string().optional(),
+});
+
+function lastValue(value: unknown): unknown {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
 
 export function tooManyAttempts(retryAfter: number, body: Record<string, string>): AppError {
   return new AppError(429, 'RATE_LIMIT_EXCEEDED', `Too many failed attempts; retry in ${retryAfter} s`)
@@ -82,17 +97,35 @@ export function tokenRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppState
     operationId: 'loginForAccessToken',
     path: '/v1/login/access-token',
     summary: 'OAuth2 password login',
-    description: 'Form fields `username`, `password` (and optionally `grant_type=password`). Answers `{"access_token", "token_type": "Bearer", "expires_in"}`.',
+    description:
+      'Form fields `username`, `password` (and optionally `grant_type=password`); or `grant_type=client_credentials` with an API key as `client_secret`. ' +
+      'Answers `{"access_token", "token_type": "Bearer", "expires_in"}`.',
     tags: ['auth'],
     access: 'public',
-    body: passwordForm,
+    body: z.union([passwordForm, clientCredentialsForm]),
+    bodyHandledByRoute: true,
     bodyTypes: ['application/x-www-form-urlencoded'],
     responses: {
       200: { description: 'An access token', schema: accessToken },
-      400: { description: '`{"detail": "Incorrect email or password"}`', schema: detailError },
+      400: { description: '`{"detail": "Incorrect email or password"}`, or an unknown, expired or revoked API key', schema: detailError },
       429: { description: 'Too many failed attempts', schema: tooManyAttemptsBody, headers: { 'Retry-After': 'Seconds to wait' } },
     },
-  }, async (ctx, { body }) => {
+  }, async (ctx, { body: rawBody }) => {
+    const fields = (typeof rawBody === 'object' && rawBody !== null ? rawBody : {}) as Record<string, unknown>;
+    if (lastValue(fields.grant_type) === 'client_credentials') {
+      const form = parseWith(clientCredentialsForm, { ...fields, grant_type: 'client_credentials' }, 'body');
+      const keyOutcome = await deps.auth.apiKeyLogin(ctx.ip, form.client_secret);
+      if (!keyOutcome.ok) {
+        throw keyOutcome.retryAfter > 0
+          ? tooManyAttempts(keyOutcome.retryAfter, {})
+          : new AppError(400, 'UNAUTHENTICATED', 'Unknown, expired or revoked API key').withBody({ detail: 'Unknown, expired or revoked API key' });
+      }
+      const issued = await deps.auth.issueKeyToken(keyOutcome);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn };
+      return;
+    }
+    const body = parseWith(passwordForm, fields, 'body');
     const outcome = await deps.auth.passwordLogin(ctx.ip, body.username, body.password);
     if (!outcome.ok) {
       throw outcome.retryAfter > 0

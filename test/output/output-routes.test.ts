@@ -1,8 +1,8 @@
 /** Output: cursors, tails, streams kept apart, byte-exactness, SSE with exact resume, the legacy stream, many followers. */
 import http from 'node:http';
 import test from 'ava';
-import { startTestServer, submitJob, waitForJobEnd, type TestServer } from './helpers/test-server.js';
-import { openSse } from './helpers/sse.js';
+import { startTestServer, submitJob, waitForJobEnd, type TestServer } from '../helpers/test-server.js';
+import { openSse } from '../helpers/sse.js';
 
 let server: TestServer;
 test.before(async () => {

@@ -11,6 +11,8 @@ import type { Config } from './config/schema.js';
 import { isLoopback } from './config/load.js';
 import { closeDatabase, openDatabase, type Db } from './db/database.js';
 import { JobsRepository } from './db/jobs-repository.js';
+import { UsageRepository } from './db/usage-repository.js';
+import { UsageService } from './domain/usage/usage-service.js';
 import { JobService } from './domain/jobs-service.js';
 import { baseEnvironment } from './domain/job-environment.js';
 import { OutputStore } from './output/output-store.js';
@@ -106,7 +108,10 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     unlock();
     throw new StartupError(`cannot start the ${executor.name} executor: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000, output);
+  const usage = new UsageService({ repo: new UsageRepository(db), jobs, executor, intervalSeconds: config.usageIntervalSeconds, logger, now: () => Date.now() / 1000 });
+  usage.start();
+  const extended = createExtendedServices(db, jobs, () => Date.now() / 1000, output, usage);
+  metrics.watchAllocation(jobs, extended.stats, usage);
   if (config.retentionSeconds !== null) {
     extended.purge.startRetention(
       config.retentionSeconds,
@@ -162,6 +167,7 @@ async function serveOn(options: ServerOptions, db: Db, auth: AuthService, unlock
     stopping = (async () => {
       logger.info({ reason, mode }, 'stopping');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      usage.stop();
       await jobs.stop(mode);
       // Streams have had their final event ('stopping'); drop idle keep-alive connections.
       server.closeIdleConnections();

@@ -140,6 +140,13 @@ test.serial('jobs: submit in every form, list in every shape, detail, search —
   t.is((await call(t, 'GET', '/v1/jobs/:jobid', `/v1/jobs/${running}`, { headers: alice() })).status, 200);
   t.is((await call(t, 'GET', '/v1/jobs/:jobid', '/v1/jobs/12345', { headers: alice() })).status, 404);
   t.is((await call(t, 'GET', '/v1/jobs/:jobid', '/v1/jobs/not-an-id', { headers: alice() })).status, 400);
+  t.is((await call(t, 'GET', '/v1/jobs/:jobid/metrics', `/v1/jobs/${done}/metrics`, { headers: alice() })).status, 200);
+  t.is((await call(t, 'GET', '/v1/jobs/:jobid/metrics', `/v1/jobs/${running}/metrics`, { headers: alice(), query: { metric: 'cpu,mem', since: '0' } })).status, 200);
+  t.is((await call(t, 'GET', '/v1/jobs/:jobid/metrics', `/v1/jobs/${done}/metrics`, { headers: alice(), query: { metric: 'disk' } })).status, 400);
+  t.is((await call(t, 'GET', '/v1/jobs/:jobid/metrics', '/v1/jobs/12345/metrics', { headers: alice() })).status, 404);
+  t.is((await call(t, 'GET', '/v1/stats', '/v1/stats', { headers: alice() })).status, 200);
+  t.is((await call(t, 'GET', '/v1/stats', '/v1/stats', { headers: alice(), query: { window: 'day' } })).status, 200);
+  t.is((await call(t, 'GET', '/v1/stats', '/v1/stats', { headers: alice(), query: { window: 'year' } })).status, 400);
 
   const search = { draw: '3', start: '0', length: '10', 'search[value]': 'sleep', 'columns[0][data]': 'state', 'columns[0][search][value]': 'RUN', 'order[0][column]': '0', 'order[0][dir]': 'desc' };
   t.is((await call(t, 'GET', '/v1/jobs/search', '/v1/jobs/search', { headers: su(), query: search })).status, 200);

@@ -112,8 +112,9 @@ const table: Api<JobRow> = new DataTable<JobRow>(tableElement, {
     data: name === 'select' ? null : name,
     name,
     orderable: !UNSORTED.includes(name),
-    // Two states only (no "unsorted"); ids, times and runtimes start newest/longest first.
-    orderSequence: name === 'id' || name === 't_submit' || name === 'runtime' ? ['desc', 'asc'] : ['asc', 'desc'],
+    // Two states only (no "unsorted"); ids, times, runtimes and memory start newest/largest
+    // first; efficiency lowest first (the jobs that waste their cores).
+    orderSequence: name === 'id' || name === 't_submit' || name === 'runtime' || name === 'peak_memory' ? ['desc', 'asc'] : ['asc', 'desc'],
     searchable: false,
     className: `col-${name}`,
     render: renderers[name],

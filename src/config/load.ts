@@ -25,6 +25,7 @@ export interface ConfigFlags {
   metrics?: string;
   requireAuth?: boolean;
   allowUnauthenticated?: boolean;
+  usageInterval?: string;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -127,6 +128,14 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
       return fallback;
     }
     return value;
+  };
+
+  // A sampling interval: a duration, or off (0).
+  const offOrSeconds = (source: Source | undefined, fallback: number): number => {
+    if (source !== undefined && parseBoolean(source.value) === false) {
+      return 0;
+    }
+    return seconds(source, fallback);
   };
 
   // Requests per second: a number, or off (0).
@@ -255,6 +264,7 @@ export function loadConfig(env: Environment, flags: ConfigFlags = {}, cwd = proc
     fluxRole,
     adminAllow,
     retentionSeconds: retentionSeconds > 0 ? retentionSeconds : null,
+    usageIntervalSeconds: offOrSeconds(pick(env, flags.usageInterval, '--usage-interval', ['JOBGATE_USAGE_INTERVAL']), 5),
   };
 
   const parsed = configSchema.safeParse(raw);

@@ -78,6 +78,8 @@ export const configSchema = z.object({
   adminAllow: z.array(z.string().min(1)).min(1).nullable(),
   /** Seconds after its end an ended job is removed with its output and labels (JOBGATE_RETENTION); null: kept forever. */
   retentionSeconds: z.number().positive().nullable(),
+  /** Seconds between samples of what running jobs use (JOBGATE_USAGE_INTERVAL; 0 or off: no sampling). */
+  usageIntervalSeconds: z.number().min(0).max(3600).refine((value) => value === 0 || value >= 0.2, 'must be 0 (off) or at least 0.2 seconds'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -13,6 +13,7 @@ import type { JobId } from '../model/job-id.js';
 /** Every table holding rows of a job, with its job id column (children first). */
 const JOB_TABLES: readonly [table: string, column: string][] = [
   ['job_events', 'job_id'],
+  ['job_usage', 'job_id'],
   ['job_tags', 'job_id'],
   ['job_metadata', 'job_id'],
   ['job_holds', 'job_id'],

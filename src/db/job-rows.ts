@@ -1,5 +1,6 @@
 /** Converting between stored job rows and JobRecords (ids stay bigint end to end). */
 import type { JobRecord, JobResult, JobSpec, JobState } from '../model/job.js';
+import type { UsageSummary } from '../model/usage.js';
 
 export type Row = Record<string, unknown>;
 
@@ -60,6 +61,18 @@ export function rowToJob(row: Row): JobRecord {
     t_run: num(row.t_run),
     t_cleanup: num(row.t_cleanup),
     t_inactive: num(row.t_inactive),
+    usage: usageFromRow(row),
+  };
+}
+
+/** The usage summary columns of a jobs row (migration 0004). */
+export function usageFromRow(row: Row): UsageSummary {
+  return {
+    cpuSeconds: num(row.usage_cpu_seconds),
+    cpuEfficiency: num(row.usage_cpu_efficiency),
+    peakMemBytes: num(row.usage_peak_mem),
+    gpuSeconds: num(row.usage_gpu_seconds),
+    measuredSeconds: num(row.usage_measured_seconds),
   };
 }
 

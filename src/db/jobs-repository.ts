@@ -40,6 +40,10 @@ const SORT_SQL: Readonly<Record<SortColumn, string>> = {
   cwd: 'j.cwd',
   t_sched: 'j.t_sched',
   t_cleanup: 'j.t_cleanup',
+  cpu_efficiency: 'j.usage_cpu_efficiency',
+  peak_memory: 'j.usage_peak_mem',
+  cpu_seconds: 'j.usage_cpu_seconds',
+  gpu_seconds: 'j.usage_gpu_seconds',
 };
 
 const JOB_COLUMNS = 'j.*, s.command, s.spec';
@@ -90,8 +94,8 @@ export class JobsRepository extends Repository {
 
   /** Removes a job the backend refused before anyone was told it existed. */
   deleteJob(id: JobId): void {
-    for (const table of ['job_events', 'job_search', 'job_specs', 'jobs']) {
-      this.statement(`DELETE FROM ${table} WHERE ${table === 'job_events' ? 'job_id' : 'id'} = ?`).run(id);
+    for (const table of ['job_events', 'job_usage', 'job_search', 'job_specs', 'jobs']) {
+      this.statement(`DELETE FROM ${table} WHERE ${table === 'job_events' || table === 'job_usage' ? 'job_id' : 'id'} = ?`).run(id);
     }
   }
 

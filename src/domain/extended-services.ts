@@ -1,6 +1,6 @@
 /**
  * The services behind the routes that go beyond flux-restful-api's (labels, hold/release and
- * bulk, templates, the event feed, exports, the change clock), built on the one store and the
+ * bulk, templates, the event feed, exports, the change clock, usage metrics), built on the one store and the
  * JobService.
  */
 import type { Db } from '../db/database.js';
@@ -19,6 +19,9 @@ import { JobExports } from './job-exports.js';
 import { JobLabelsService } from './job-labels.js';
 import type { JobService } from './jobs-service.js';
 import { TemplatesService } from './templates/templates-service.js';
+import type { UsageService } from './usage/usage-service.js';
+import { StatsService } from './usage/stats-service.js';
+import { StatsRepository } from '../db/stats-repository.js';
 
 export interface ExtendedServices {
   labels: JobLabelsService;
@@ -27,6 +30,10 @@ export interface ExtendedServices {
   feed: JobEventFeed;
   exports: JobExports;
   clock: ChangeClock;
+  /** What jobs use, sampled while they run. */
+  usage: UsageService;
+  /** The allocation's utilization over time. */
+  stats: StatsService;
   /** Jobs by state and CPU-seconds per owner. */
   figures: OwnerFiguresService;
   /** Removing ended jobs: `POST /v1/jobs/purge` and retention. */
@@ -34,7 +41,7 @@ export interface ExtendedServices {
 }
 
 /** `now` in epoch seconds. */
-export function createExtendedServices(db: Db, jobs: JobService, now: () => number, output: OutputStore): ExtendedServices {
+export function createExtendedServices(db: Db, jobs: JobService, now: () => number, output: OutputStore, usage: UsageService): ExtendedServices {
   const clock = new ChangeClock(now);
   jobs.on('change', () => clock.touch());
   const changed = (): void => clock.touch();
@@ -46,6 +53,8 @@ export function createExtendedServices(db: Db, jobs: JobService, now: () => numb
     feed: new JobEventFeed(new JobEventFeedRepository(db), jobs),
     exports: new JobExports(db, jobs, now),
     clock,
+    usage,
+    stats: new StatsService({ repo: new StatsRepository(db), jobs, usage, now }),
     figures: new OwnerFiguresService(new OwnerFiguresRepository(db), now),
     purge: new JobPurge({ repo: new JobPurgeRepository(db), jobs, output, changed, now }),
   };

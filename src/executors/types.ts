@@ -10,6 +10,7 @@ import type { JobSpec, JobState } from '../model/job.js';
 import type { ExecutorEvent } from '../model/executor-events.js';
 import type { LiveOutput } from '../output/live-output.js';
 import type { ExecutorName } from '../config/schema.js';
+import type { UsageReading } from '../model/usage.js';
 
 export interface ExecutorSink {
   event(event: ExecutorEvent): void;
@@ -96,4 +97,9 @@ export interface Executor {
   ready(): Promise<boolean>;
   version(): Promise<string>;
   stop(mode: StopMode): Promise<void>;
+  /**
+   * What the given running jobs use right now, for those the backend can measure (others are
+   * left out, never reported as zeros). Optional: a backend without it has no usage metrics.
+   */
+  sampleUsage?(ids: readonly JobId[]): Promise<UsageReading[]>;
 }

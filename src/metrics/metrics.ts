@@ -8,6 +8,9 @@ import { JOB_RESULTS, JOB_STATES } from '../model/job.js';
 import type { JobChange, JobService, SubmitTiming } from '../domain/jobs-service.js';
 import type { OutputStore } from '../output/output-store.js';
 import { STREAMS, type StreamName } from '../output/layout.js';
+import { watchAllocation } from './allocation-metrics.js';
+import type { StatsService } from '../domain/usage/stats-service.js';
+import type { UsageService } from '../domain/usage/usage-service.js';
 
 export interface MetricsInfo {
   version: string;
@@ -104,6 +107,11 @@ export class Metrics {
         ended.inc({ result: change.job.result });
       }
     });
+  }
+
+  /** The allocation's utilization and wait times (allocation-metrics.ts). */
+  watchAllocation(jobs: JobService, stats: StatsService, usage: UsageService): void {
+    watchAllocation(this.registry, jobs, stats, usage);
   }
 
   /** For OutputStore's onBytes. */

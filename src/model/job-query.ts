@@ -10,7 +10,7 @@ import type { TagRef } from './job-labels.js';
 export const SORT_COLUMNS = [
   'id', 'name', 'owner', 'state', 'result', 'returncode', 'runtime', 't_submit', 't_run', 't_inactive', 'urgency', 'priority',
   'ntasks', 'ncores', 'nnodes', 'duration', 'nodelist', 'ranks', 'expiration', 'waitstatus', 'exception', 'queue', 'ngpus',
-  'cwd', 't_sched', 't_cleanup',
+  'cwd', 't_sched', 't_cleanup', 'cpu_efficiency', 'peak_memory', 'cpu_seconds', 'gpu_seconds',
 ] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 export type SortDirection = 'asc' | 'desc';

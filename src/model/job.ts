@@ -3,6 +3,7 @@
  * normalised submit request (JobSpec) and the stored record (JobRecord).
  */
 import type { JobId } from './job-id.js';
+import type { UsageSummary } from './usage.js';
 
 export const JOB_STATES = ['NEW', 'DEPEND', 'PRIORITY', 'SCHED', 'RUN', 'CLEANUP', 'INACTIVE'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -82,6 +83,8 @@ export interface JobRecord {
   t_run: number | null;
   t_cleanup: number | null;
   t_inactive: number | null;
+  /** What the job used, as measured (absent on records not read from the store). */
+  usage?: UsageSummary;
 }
 
 /** Who is asking: superusers see every job, users only their own. */

@@ -20,7 +20,8 @@ const test = anyTest as TestFn<Context>;
 
 test.before(async (t) => {
   t.context.browser = await launchBrowser();
-  t.context.server = await startTestServer({ flags: { cores: '8' } });
+  // Usage sampled twice a second, so the chart grows while a test watches.
+  t.context.server = await startTestServer({ flags: { cores: '8' }, env: { JOBGATE_USAGE_INTERVAL: '0.5' } });
 });
 
 test.after.always(async (t) => {
@@ -257,6 +258,38 @@ test.serial('the job page shows output lines as they are written, and cancels th
   });
 });
 
+test.serial('the job page draws its usage chart and the chart grows while the job runs; the table shows efficiency and peak memory', async (t) => {
+  const { server } = t.context;
+  const id = await submitJob(server, { command: `sh -c 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); sleep 0.2; done'`, job_name: 'charted' });
+  await waitFor(async () => ((await state(server, id)).state === 'RUN' ? true : undefined));
+  await withPage(t, async ({ page }) => {
+    await page.goto(`${server.url}/job/${id}`);
+    const chart = page.locator('#usage-chart');
+    await chart.locator('canvas').waitFor();
+    const points = async (): Promise<number> => Number((await chart.getAttribute('data-points')) ?? '0');
+    const first = await points();
+    t.true(first >= 1);
+    // More samples arrive on the open page (no reload), and the chart redraws with them.
+    await waitFor(async () => ((await points()) >= first + 2 ? true : undefined), 15000, 'the chart to grow');
+    t.true(await chart.locator('.u-legend', { hasText: 'Cores used' }).isVisible());
+    await screenshot(page, 'job-usage-chart');
+    await waitForJobEnd(server, id);
+    await page.locator('#usage-summary [data-usage="peak_memory"]', { hasText: /iB/ }).waitFor();
+    await page.goto(`${server.url}/jobs?sort=cpu_efficiency&dir=asc`);
+    const row = page.locator('#jobs tbody tr', { hasText: 'charted' });
+    await row.waitFor();
+    t.regex(await row.locator('td.col-cpu_efficiency').innerText(), /^\d+ %$/);
+    t.regex(await row.locator('td.col-peak_memory').innerText(), /MiB$/);
+    // The utilization page draws the allocation and the queue wait of the jobs started so far.
+    await page.goto(`${server.url}/utilization`);
+    await page.locator('#chart-cores canvas').waitFor();
+    await page.locator('#chart-jobs canvas').waitFor();
+    t.is(await page.getAttribute('#chart-cores', 'data-points'), '60');
+    t.regex(await page.locator('#wait-summary [data-wait="count"]').innerText(), /^[1-9]\d*$/);
+    await screenshot(page, 'utilization');
+  });
+});
+
 test.serial('large output shows its last lines first, pages back on request, and can be copied and downloaded', async (t) => {
   const { server } = t.context;
   const id = await submitJob(server, { command: `sh -c 'i=1; while [ $i -le 3000 ]; do echo "row $i"; i=$((i+1)); done'`, job_name: 'long-output' });
@@ -388,7 +421,7 @@ test.serial('selected jobs are held and released together; the table shows tags,
     t.regex(download.suggestedFilename(), /^jobs-\d{8}T\d{6}Z\.csv$/);
     const { readFile } = await import('node:fs/promises');
     const rows = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
-    t.is(rows[0], 'id,jobid,name,tags,owner,state,held,result,returncode,t_submit,runtime,ntasks,nnodes');
+    t.is(rows[0], 'id,jobid,name,tags,owner,state,held,result,returncode,t_submit,runtime,ntasks,nnodes,cpu_efficiency,peak_memory');
     t.deepEqual(rows.slice(1).map((row) => row.split(',')[0]), waiting, 'the rows of the view, sorted as the table is');
 
     for (const id of waiting) {

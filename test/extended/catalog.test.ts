@@ -20,7 +20,7 @@ const EXPECTED = [
   'GET /v1/jobs/query', 'GET /v1/jobs/export', 'PUT /v1/jobs/:jobid/hold', 'PUT /v1/jobs/:jobid/release', 'PUT /v1/jobs/:jobid/priority',
   'POST /v1/jobs/bulk', 'GET /v1/jobs/:jobid/labels', 'POST /v1/jobs/:jobid/tags', 'DELETE /v1/jobs/:jobid/tags', 'PATCH /v1/jobs/:jobid/metadata',
   'PUT /v1/jobs/:jobid/metadata', 'GET /v1/tags', 'GET /v1/templates', 'POST /v1/templates', 'GET /v1/templates/:name', 'PUT /v1/templates/:name',
-  'DELETE /v1/templates/:name', 'POST /v1/templates/:name/submit', 'GET /v1/events',
+  'DELETE /v1/templates/:name', 'POST /v1/templates/:name/submit', 'GET /v1/events', 'GET /v1/jobs/:jobid/metrics', 'GET /v1/stats',
   'GET /v1/users/me', 'GET /v1/users', 'GET /v1/users/me/keys', 'POST /v1/users/me/keys', 'DELETE /v1/users/me/keys/:name',
   'POST /v1/jobs/purge',
 ];

@@ -23,6 +23,11 @@ function tagChips(tags: readonly Tag[]): string {
   return tags.length === 0 ? '' : tags.map((tag) => html`<a class="tag" href="/jobs?tag=${encodeURIComponent(`${tag.type}:${tag.name}`)}">${visibleControls(tagText(tag))}</a>`).join(' ');
 }
 
+function memoryText(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${mib.toFixed(mib < 10 ? 1 : 0)} MiB`;
+}
+
 /** Renderers by column; `selected` says which rows have their box ticked. */
 export function cellRenderers(selected: ReadonlySet<string>): Record<ColumnName, Render> {
   return {
@@ -38,5 +43,7 @@ export function cellRenderers(selected: ReadonlySet<string>): Record<ColumnName,
     t_submit: (_value, _type, row) => html`<time datetime="${new Date(row.t_submit * 1000).toISOString()}">${formatTime(row.t_submit)}</time>`,
     runtime: (_value, _type, row) => (row.state === 'INACTIVE' || row.runtime > 0 ? escapeHtml(formatDuration(row.runtime)) : NONE),
     ntasks: (_value, _type, row) => escapeHtml(`${row.ntasks} / ${row.nnodes === '' ? '—' : row.nnodes}`),
+    cpu_efficiency: (_value, _type, row) => (row.cpu_efficiency === null ? NONE : escapeHtml(`${(row.cpu_efficiency * 100).toFixed(0)} %`)),
+    peak_memory: (_value, _type, row) => (row.peak_memory === null ? NONE : escapeHtml(memoryText(row.peak_memory))),
   };
 }

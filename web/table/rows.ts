@@ -3,7 +3,7 @@ import type { AjaxData } from 'datatables.net';
 import { f58ToDecimal } from '../lib/jobid.js';
 
 /** Columns in table order; each name is the search field it shows and sorts by (`select` is the checkbox). */
-export const COLUMNS = ['select', 'id', 'name', 'tags', 'owner', 'state', 'result', 'returncode', 't_submit', 'runtime', 'ntasks'] as const;
+export const COLUMNS = ['select', 'id', 'name', 'tags', 'owner', 'state', 'result', 'returncode', 't_submit', 'runtime', 'ntasks', 'cpu_efficiency', 'peak_memory'] as const;
 export type ColumnName = (typeof COLUMNS)[number];
 
 /** Columns that cannot be sorted by (the checkbox; tags are many per job). */
@@ -29,6 +29,9 @@ export interface JobRow {
   tags: Tag[];
   /** Urgency 0 and not started. */
   held: boolean;
+  /** Measured CPU efficiency (0..1) and peak resident bytes; null until measured. */
+  cpu_efficiency: number | null;
+  peak_memory: number | null;
 }
 
 export interface SearchAnswer {
@@ -53,6 +56,11 @@ function tagsOf(value: unknown): Tag[] {
     : [];
 }
 
+function measured(usage: unknown, key: string): number | null {
+  const value = typeof usage === 'object' && usage !== null ? (usage as Record<string, unknown>)[key] : null;
+  return typeof value === 'number' ? value : null;
+}
+
 function toRow(value: unknown): JobRow | null {
   if (typeof value !== 'object' || value === null) {
     return null;
@@ -75,6 +83,8 @@ function toRow(value: unknown): JobRow | null {
     nnodes: text(record.nnodes),
     tags: tagsOf(record.tags),
     held: record.held === true,
+    cpu_efficiency: measured(record.usage, 'cpu_efficiency'),
+    peak_memory: measured(record.usage, 'peak_memory'),
   };
 }
 

@@ -25,7 +25,7 @@ export const LENGTHS = [10, 25, 50, 100];
 export const DEFAULT_VIEW: View = { search: '', state: '', result: '', owner: '', tag: '', held: '', sort: 't_submit', dir: 'desc', page: 1, length: 25 };
 
 /** The columns of an export of the table (what it shows, and both forms of the id). */
-const EXPORT_FIELDS = ['id', 'jobid', 'name', 'tags', 'owner', 'state', 'held', 'result', 'returncode', 't_submit', 'runtime', 'ntasks', 'nnodes'];
+const EXPORT_FIELDS = ['id', 'jobid', 'name', 'tags', 'owner', 'state', 'held', 'result', 'returncode', 't_submit', 'runtime', 'ntasks', 'nnodes', 'cpu_efficiency', 'peak_memory'];
 
 export function isSortable(name: string): name is ColumnName {
   return (COLUMNS as readonly string[]).includes(name) && !UNSORTED.includes(name as ColumnName);

@@ -26,6 +26,8 @@ import {
   type StopMode,
   type SubmitOutcome,
 } from '../types.js';
+import type { UsageReading } from '../../model/usage.js';
+import { EnvironSampler } from '../usage/environ-sampler.js';
 import type { ExecutorEvent } from '../../model/executor-events.js';
 import { SinkSlot } from '../sink-slot.js';
 import type { ConnectionHandlers, FluxConnection } from './connection.js';
@@ -60,6 +62,7 @@ export interface FluxExecutorOptions {
 }
 
 export class FluxExecutor implements Executor {
+  private usage: EnvironSampler | null = null;
   readonly name = 'flux' as const;
   readonly assignsIds = true;
   private readonly reporter = new SinkSlot('flux');
@@ -303,6 +306,12 @@ export class FluxExecutor implements Executor {
 
   async setUrgency(id: JobId, urgency: number): Promise<void> {
     await this.requireConnection().urgency(id, urgency);
+  }
+
+  /** The jobs' processes on this node, found by FLUX_JOB_ID (see usage/environ-sampler.ts). */
+  async sampleUsage(ids: readonly JobId[]): Promise<UsageReading[]> {
+    this.usage ??= new EnvironSampler();
+    return this.usage.sample(ids, Date.now() / 1000);
   }
 
   async nodes(): Promise<NodeInfo[]> {

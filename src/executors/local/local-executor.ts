@@ -32,6 +32,9 @@ import { localProblems } from './local-checks.js';
 import { RestartRecovery } from './restart-recovery.js';
 import { combineStatus, coresNeeded, localRefOf, runningJob, type QueuedJob, type RunningJob, type RunningTask } from './running-job.js';
 import { spawnTask, startRefusal } from './task-launch.js';
+import type { UsageReading } from '../../model/usage.js';
+import { SessionSampler } from '../usage/session-sampler.js';
+import { NvidiaSmi } from '../usage/nvidia-smi.js';
 
 export interface LocalExecutorOptions {
   cores: number;
@@ -55,6 +58,7 @@ export class LocalExecutor implements Executor {
   private readonly boot = bootId();
   private readonly recovery: RestartRecovery;
   private stopping = false;
+  private readonly usage = new SessionSampler(new NvidiaSmi());
   /** After a stop that leaves jobs running: nothing more is reported. */
   private detached = false;
 
@@ -269,6 +273,15 @@ export class LocalExecutor implements Executor {
     running.ending = 'cancel';
     sink.event({ id, t: this.now(), name: 'exception', type: 'cancel', severity: 0, note: reason });
     this.terminate(running);
+  }
+
+  /** What the running jobs' processes use (each task leads a session: see usage/session-sampler.ts). */
+  async sampleUsage(ids: readonly JobId[]): Promise<UsageReading[]> {
+    const jobs = ids.flatMap((id) => {
+      const running = this.running.get(id);
+      return running === undefined || running.finished ? [] : [{ id, sessions: running.tasks.filter((task) => task.exit === null).map((task) => task.pid) }];
+    });
+    return this.usage.sample(jobs, this.now());
   }
 
   async setUrgency(id: JobId, urgency: number): Promise<void> {

@@ -9,6 +9,7 @@ import type { AppState } from '../state.js';
 import { environmentOf, eventRows, jobAttributes, visible } from './job-view.js';
 import { controlView, metadataRows, tagViews, urgencyChoices } from './job-manage-view.js';
 import type { PageDeps } from './page-deps.js';
+import { usageRows } from './usage-view.js';
 
 /** Banners a redirect may ask for: fixed texts chosen by key, so a URL can never inject one. */
 const NOTICES: Record<string, { text: string; kind: 'info' | 'warn' }> = {
@@ -44,6 +45,7 @@ export function showJobPage(deps: PageDeps, ctx: ParameterizedContext<AppState>,
     nav: 'jobs',
     job: { id: job.id.toString(), name: visible(job.name), state: job.state, result: job.state === 'INACTIVE' ? (job.result ?? '') : '', active: job.state !== 'INACTIVE' },
     groups: jobAttributes(job, deps.now()),
+    usage: usageRows(job.usage),
     environment: environmentOf(job),
     events: eventRows(deps.jobs.events(job.id, actor)),
     notice: problem === undefined ? noticeOf(ctx.query.notice) : null,

@@ -6,6 +6,7 @@ import { jobPages } from './job-pages.js';
 import { jobActionPages } from './job-actions.js';
 import { templatePages } from './template-pages.js';
 import { nodesPage } from './nodes-page.js';
+import { utilizationPage } from './utilization-page.js';
 import { submitPage } from './submit-page.js';
 
 export function pagesRoutes(deps: PageDeps): Router<AppState> {
@@ -18,5 +19,6 @@ export function pagesRoutes(deps: PageDeps): Router<AppState> {
   templatePages(router, deps);
   submitPage(router, deps);
   nodesPage(router, deps);
+  utilizationPage(router, deps);
   return router;
 }

@@ -54,6 +54,10 @@ const FIELDS: Record<string, Getter> = {
   t_cleanup: ({ job }) => job.t_cleanup,
   t_inactive: ({ job }) => job.t_inactive,
   expiration: ({ job }) => job.expiration,
+  cpu_seconds: ({ job }) => job.usage?.cpuSeconds ?? null,
+  cpu_efficiency: ({ job }) => job.usage?.cpuEfficiency ?? null,
+  peak_memory: ({ job }) => job.usage?.peakMemBytes ?? null,
+  gpu_seconds: ({ job }) => job.usage?.gpuSeconds ?? null,
   tags: ({ labels }) => labels?.tags ?? [],
   metadata: ({ labels }) => labels?.metadata ?? {},
 };

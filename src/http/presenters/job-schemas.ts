@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { JOB_RESULTS, JOB_STATES } from '../../model/job.js';
 import { component } from '../openapi/components.js';
+import { usageSummarySchema } from './usage.js';
 
 const unknownYet = z.literal('');
 
@@ -87,7 +88,8 @@ export const jobDetailSchema = component('JobDetail', z.object({
     note: z.string(),
   }),
   ...labelsShape,
-}).meta({ description: 'A job, as Flux job-list describes it (flux-restful-api shape), with its tags, metadata and hold.' }));
+  usage: usageSummarySchema,
+}).meta({ description: 'A job, as Flux job-list describes it (flux-restful-api shape), with its tags, metadata and hold, and what it used (`usage`).' }));
 
 export const jobSummarySchema = component('JobSummary', z.object({
   id: jobIdSchema,

@@ -7,6 +7,7 @@ import { toF58, type JobId } from '../../model/job-id.js';
 import { runtimeOf, type JobRecord } from '../../model/job.js';
 import type { JobLabels } from '../../model/job-labels.js';
 import { presentLabels } from './job-labels.js';
+import { presentUsageSummary } from './usage.js';
 
 type Json = Record<string, unknown>;
 
@@ -70,7 +71,9 @@ export function presentJobDetail(job: JobRecord, labels: JobLabels | undefined, 
           note: orBlank(job.exception.note),
         },
   });
-  return Object.assign(detail, presentLabels(job, labels));
+  Object.assign(detail, presentLabels(job, labels));
+  detail.usage = presentUsageSummary(job.usage);
+  return detail;
 }
 
 /** Details of several jobs, their labels read at once (three queries, whatever the count). */

@@ -18,11 +18,13 @@ import { templateRoutes } from './template-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { userRoutes } from './user-routes.js';
 import { purgeRoutes } from './purge-routes.js';
+import { usageRoutes } from './usage-routes.js';
+import { statsRoutes } from './stats-routes.js';
 
 export function extendedRoutes(deps: ExtendedDeps, catalog: ApiCatalog): Router<AppState>[] {
   // `/meta/...` is theirs alone: an unknown path there gets the one error shape too. (`/ping`'s
   // neighbours stay with the service's paths, as before.)
   catalog.addSpace('/meta', 'standard');
   catalog.addSpace('/ping', 'compat');
-  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, userRoutes, purgeRoutes].map((build) => build(deps, catalog));
+  return [metaRoutes, queryRoutes, exportRoutes, controlRoutes, bulkRoutes, labelRoutes, templateRoutes, eventsRoutes, userRoutes, purgeRoutes, usageRoutes, statsRoutes].map((build) => build(deps, catalog));
 }

@@ -26,6 +26,8 @@ import { errorBody, invalidJobId } from '../../error-schemas.js';
 import { openEventStream } from '../../stream/event-stream.js';
 import { jobIdParam, JOBID_PATH } from './params.js';
 import type { ApiDeps } from './context.js';
+import type { UsageUpdate } from '../../../domain/usage/usage-service.js';
+import { metricsEventData } from '../../presenters/usage.js';
 
 const NO_OUTPUT = 'The output does not exist yet, or the jobid is incorrect.';
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -122,7 +124,8 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
     summary: 'Follow output and state (Server-Sent Events)',
     description:
       'Events: `state` (data: OutputStateEvent; first the current state, then each change), `output` (data: OutputChunk; the event id is the cursor after it: ' +
-      'reconnect with `Last-Event-ID` to resume at the exact byte), `end` (data: OutputEndEvent, with the final job), `error` (data: OutputErrorEvent).',
+      'reconnect with `Last-Event-ID` to resume at the exact byte), `end` (data: OutputEndEvent, with the final job), `error` (data: OutputErrorEvent), `metrics` (while the job runs, one per usage sample: ' +
+      '`{t, resolution, cpu, mem, gpu, gpu_mem, summary}`, as GET /v1/jobs/{id}/metrics has them).',
     tags: ['output'],
     access: 'user',
     errors: 'compat',
@@ -208,6 +211,14 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
       job: { current: job, final: () => deps.jobs.find(job.id, actor) },
     });
     const presentJob = (final: JobRecord): Record<string, unknown> => presentJobDetail(final, deps.extended.labels.labelsFor([final.id]).get(final.id), deps.now());
+    // Usage samples are pushed as they are taken, beside the session's pulled events.
+    const onSampled = (updates: UsageUpdate[]): void => {
+      const update = updates.find((each) => each.id === job.id);
+      if (update !== undefined && !events.signal.aborted) {
+        void events.send('metrics', JSON.stringify(metricsEventData(update)));
+      }
+    };
+    deps.extended.usage.on('sampled', onSampled);
     void (async () => {
       try {
         for await (const event of session) {
@@ -218,6 +229,7 @@ export function outputRoutes(deps: ApiDeps, catalog: ApiCatalog): Router<AppStat
         // Building the final event failed (its job or labels could not be read).
         await events.send('error', JSON.stringify(errorData(unavailableMessage(error))));
       } finally {
+        deps.extended.usage.off('sampled', onSampled);
         events.close();
       }
     })();
